@@ -1,0 +1,42 @@
+# Set-up is automatic: every target below creates or refreshes .venv first.
+#   make demo      export a seeded tenant from the bundled LiveVox simulator
+#   make test      run the test suite (pytest, against the simulator over loopback)
+#   make check     ruff, mypy --strict, schema validation, generated-code freshness
+#   make generate  regenerate livevox_async/_generated/ from schema/
+#   make bench     benchmarks against in-run baselines (writes bench/results.md)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test check generate bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -X dev -m pytest -q $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+	$(BIN)/python -m codegen.bundle --check
+	$(BIN)/python -m codegen.generate --check
+	$(BIN)/python -m mypy
+
+generate: $(STAMP)
+	$(BIN)/python -m codegen.generate
+
+demo: $(STAMP)
+	$(BIN)/livevox export --demo --out demo-export
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) demo-export .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,193 @@
+"""Bundle schema/ into one OpenAPI 3.1 document and validate it.
+
+    python -m codegen.bundle --check      # validate only (part of `make check`)
+    python -m codegen.bundle --out x.json # write the bundled document
+
+The root file `schema/openapi.yaml` lists the family files under `x-livevox-families`;
+their `paths` and `components` are merged into the root. Validation is two layers:
+the OpenAPI 3.1 meta-schema (openapi-spec-validator), then our own rules for the
+`x-livevox-*` extensions (see schema/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_spec_validator import validate as validate_openapi
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+EVIDENCE = {"doc", "code", "inferred"}
+OPERATION_ID = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
+REQUIRED_EXTENSIONS = (
+    "x-livevox-agent-allowed",
+    "x-livevox-roles",
+    "x-livevox-idempotent",
+    "x-livevox-evidence",
+    "x-livevox-source",
+)
+
+
+class SchemaError(Exception):
+    """The schema is malformed; the message lists every problem found."""
+
+
+def load(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    """Read the root and every family file into one document (no validation)."""
+    root: dict[str, Any] = yaml.safe_load((schema_dir / "openapi.yaml").read_text())
+    problems: list[str] = []
+    root.setdefault("paths", {})
+    for family_file in root.get("x-livevox-families", []):
+        family_path = schema_dir / family_file
+        if not family_path.is_file():
+            problems.append(f"{family_file}: listed in x-livevox-families but missing")
+            continue
+        part = yaml.safe_load(family_path.read_text()) or {}
+        for key in part:
+            if key not in ("paths", "components"):
+                problems.append(f"{family_file}: unexpected top-level key {key!r}")
+        for path, item in (part.get("paths") or {}).items():
+            if path in root["paths"]:
+                problems.append(f"{family_file}: path {path} is defined twice")
+            root["paths"][path] = item
+        for kind, entries in (part.get("components") or {}).items():
+            target = root.setdefault("components", {}).setdefault(kind, {})
+            for name, value in (entries or {}).items():
+                if name in target:
+                    problems.append(f"{family_file}: components.{kind}.{name} is defined twice")
+                target[name] = value
+    if problems:
+        raise SchemaError("\n".join(problems))
+    return root
+
+
+def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:
+    """(path, http method, operation, path-level parameters) for every operation, in order."""
+    found = []
+    for path, item in doc["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                found.append((path, method, item[method], item.get("parameters", [])))
+    return found
+
+
+def resolve(doc: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local `$ref` (one level at a time until a non-ref node)."""
+    while "$ref" in node:
+        target: Any = doc
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _check_extensions(doc: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    roles_known = set(doc.get("x-livevox-roles", []))
+    seen_ids: dict[str, str] = {}
+    for path, method, op, path_params in operations(doc):
+        where = f"{method.upper()} {path}"
+        op_id = op.get("operationId")
+        if not op_id:
+            problems.append(f"{where}: no operationId")
+            continue
+        where = f"{op_id} ({where})"
+        if not OPERATION_ID.match(op_id):
+            problems.append(f"{where}: operationId must be 'family.method' in snake_case")
+        if op_id in seen_ids:
+            problems.append(f"{where}: duplicate operationId (also {seen_ids[op_id]})")
+        seen_ids[op_id] = f"{method.upper()} {path}"
+        for key in REQUIRED_EXTENSIONS:
+            if key not in op:
+                problems.append(f"{where}: missing {key}")
+        evidence = op.get("x-livevox-evidence")
+        if evidence is not None and evidence not in EVIDENCE:
+            problems.append(f"{where}: x-livevox-evidence must be one of {sorted(EVIDENCE)}")
+        if "x-livevox-source" in op and not str(op["x-livevox-source"]).strip():
+            problems.append(f"{where}: empty x-livevox-source")
+        for flag in ("x-livevox-agent-allowed", "x-livevox-idempotent", "x-livevox-session-required"):
+            if flag in op and not isinstance(op[flag], bool):
+                problems.append(f"{where}: {flag} must be a boolean")
+        unknown_roles = set(op.get("x-livevox-roles") or []) - roles_known
+        if unknown_roles:
+            problems.append(f"{where}: unknown roles {sorted(unknown_roles)}")
+
+        params = [resolve(doc, p) for p in [*path_params, *op.get("parameters", [])]]
+        declared = {p["name"] for p in params if p.get("in") == "path"}
+        used = set(re.findall(r"{(\w+)}", path))
+        for name in sorted(used - declared):
+            problems.append(f"{where}: path parameter {{{name}}} has no definition")
+        for name in sorted(declared - used):
+            problems.append(f"{where}: path parameter {name} is not in the path")
+
+        wrapper = list_wrapper(doc, op)
+        list_key = op.get("x-livevox-list-key")
+        if wrapper is not None and not list_key:
+            problems.append(f"{where}: list operation without x-livevox-list-key")
+        if list_key:
+            if wrapper is None or wrapper[0] != list_key:
+                problems.append(
+                    f"{where}: x-livevox-list-key {list_key!r} does not match the 200 response wrapper"
+                )
+            query = {p["name"] for p in params if p.get("in") == "query"}
+            if not {"count", "offset"} <= query:
+                problems.append(f"{where}: list operation without count and offset parameters")
+    return problems
+
+
+def list_wrapper(doc: dict[str, Any], op: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(list key, item schema) when the 200 answer is a `{key: [...], next}` wrapper."""
+    ok = op.get("responses", {}).get("200")
+    if ok is None:
+        return None
+    schema = resolve(doc, resolve(doc, ok).get("content", {}).get("application/json", {}).get("schema", {}))
+    props = schema.get("properties", {})
+    if schema.get("type") != "object" or "next" not in props:
+        return None
+    arrays = [(k, v) for k, v in props.items() if v.get("type") == "array"]
+    if len(arrays) != 1:
+        return None
+    return arrays[0][0], arrays[0][1]["items"]
+
+
+def bundle(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    """Load and validate; raise SchemaError listing every problem."""
+    doc = load(schema_dir)
+    problems = []
+    try:
+        validate_openapi(doc)
+    except OpenAPIValidationError as exc:
+        problems.append(f"not valid OpenAPI 3.1: {exc.message} at {'/'.join(map(str, exc.path))}")
+    problems += _check_extensions(doc)
+    if problems:
+        raise SchemaError("\n".join(problems))
+    return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="validate only")
+    parser.add_argument("--out", type=Path, help="write the bundled document as JSON")
+    parser.add_argument("--schema-dir", type=Path, default=SCHEMA_DIR)
+    args = parser.parse_args(argv)
+    try:
+        doc = bundle(args.schema_dir)
+    except SchemaError as exc:
+        print(f"schema is malformed:\n{exc}", file=sys.stderr)
+        return 1
+    if args.out:
+        args.out.write_text(json.dumps(doc, indent=1, sort_keys=True))
+    count = len(operations(doc))
+    print(f"schema ok: {count} operations")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

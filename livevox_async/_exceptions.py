@@ -1,0 +1,240 @@
+"""The exceptions livevox-async raises. Every one derives from `LiveVoxError`.
+
+    LiveVoxError
+    ├── ConfigurationError        the client was set up wrongly (unknown region, http:// to a remote host, …)
+    ├── TransportError            no usable HTTP answer arrived
+    │   ├── ConnectError          could not connect; the request was never sent
+    │   ├── ReadTimeout           connected, but the answer stalled past the timeout
+    │   ├── ConnectionLost        the connection broke while sending or reading (reset, truncated body)
+    │   └── ProtocolError         the peer did not speak valid HTTP
+    ├── DeadlineExceeded          the call's overall deadline passed (retries and waits included)
+    ├── DecodeError               an answer arrived but is not the JSON the schema describes
+    └── APIError                  LiveVox answered with an error status
+        ├── BadRequestError       400: invalid request or parameters
+        ├── AuthenticationError   401: bad credentials, or the session expired twice in a row
+        ├── PermissionDeniedError 403: the session (agent or user role) may not call this method;
+        │                              also raised *before sending* when the SDK knows the answer
+        ├── NotFoundError         404: no such object
+        ├── ConflictError         409: a duplicate (same name or login id)
+        ├── RateLimitError        429, or 503 judged a throttle: retries ran out
+        └── ServerError           5xx: LiveVox failed
+
+Every error carries the operation id (`agents.read`), the HTTP method and a *redacted*
+path (session ids are cut out of Session API paths), and, where there was an answer, the
+status, LiveVox's `code`/`message` and the request id the SDK sent in
+`LV_REQUEST_TRACKING_ID`. No error's `str` or `repr` ever holds a password, an access
+token or a session id.
+
+    >>> from livevox_async import NotFoundError
+    >>> try:                                                  # doctest: +SKIP
+    ...     await lv.agents.read(999)
+    ... except NotFoundError as exc:
+    ...     print(exc.status, exc.operation)
+    404 agents.read
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+SessionKind = Literal["agent", "user"]
+
+
+class LiveVoxError(Exception):
+    """Root of every error this SDK raises."""
+
+    operation: str | None
+    method: str | None
+    path: str | None
+    request_id: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.operation = operation
+        self.method = method
+        self.path = path
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.path}" if self.method and self.path else None
+        context = ", ".join(
+            part
+            for part in (
+                self.operation,
+                where,
+                f"request id {self.request_id}" if self.request_id else None,
+            )
+            if part
+        )
+        return f"{self.message} [{context}]" if context else self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class ConfigurationError(LiveVoxError, ValueError):
+    """The client was configured wrongly; nothing was sent."""
+
+
+class TransportError(LiveVoxError):
+    """No usable HTTP answer arrived (connection, timeout or protocol trouble)."""
+
+
+class ConnectError(TransportError):
+    """The connection could not be made; the request was never sent, so any call may retry."""
+
+
+class ReadTimeout(TransportError):
+    """Connected, but the answer did not come within the timeout."""
+
+
+class ConnectionLost(TransportError):
+    """The connection broke while the request was sent or the answer read."""
+
+
+class ProtocolError(TransportError):
+    """The peer's answer was not valid HTTP (this is never a LiveVox 400)."""
+
+
+class DeadlineExceeded(LiveVoxError, TimeoutError):
+    """The call's overall deadline passed before it could finish."""
+
+
+class DecodeError(LiveVoxError):
+    """An answer arrived but is not what the schema describes.
+
+    `problems` lists each mismatch with its JSON path (`$.agent[3].id: expected int`).
+    The body itself is never included: it may hold personal data.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: Sequence[str] = (),
+        status: int | None = None,
+        content_type: str | None = None,
+        length: int | None = None,
+        operation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        if problems:
+            message = f"{message}: " + "; ".join(problems[:5]) + (" …" if len(problems) > 5 else "")
+        super().__init__(message, operation=operation, method=method, path=path, request_id=request_id)
+        self.problems = tuple(problems)
+        self.status = status
+        self.content_type = content_type
+        self.length = length
+
+
+class APIError(LiveVoxError):
+    """LiveVox answered with an error status.
+
+    `status` is the HTTP status; `code` and `lv_message` are LiveVox's `{code, message}`
+    body when it sent one.
+    """
+
+    status: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: int | None = None,
+        lv_message: str | None = None,
+        operation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, operation=operation, method=method, path=path, request_id=request_id)
+        self.status = status
+        self.code = code
+        self.lv_message = lv_message
+
+
+class BadRequestError(APIError):
+    """400: LiveVox rejected the request as invalid."""
+
+
+class AuthenticationError(APIError):
+    """401: bad credentials or access token, or the session was refused after a fresh login."""
+
+
+class PermissionDeniedError(APIError):
+    """403: this session may not call this method.
+
+    Role-aware: says whether the session is an agent or a user session (`session_kind`),
+    which roles may call the method (`roles`) and the Manager power it needs
+    (`manager_power`), and whether the SDK refused it before sending (`local`) or LiveVox
+    answered 403.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        session_kind: SessionKind | None,
+        roles: Sequence[str],
+        manager_power: str | None,
+        agent_allowed: bool,
+        local: bool,
+        status: int = 403,
+        code: int | None = None,
+        lv_message: str | None = None,
+        operation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status=status,
+            code=code,
+            lv_message=lv_message,
+            operation=operation,
+            method=method,
+            path=path,
+            request_id=request_id,
+        )
+        self.session_kind = session_kind
+        self.roles = tuple(roles)
+        self.manager_power = manager_power
+        self.agent_allowed = agent_allowed
+        self.local = local
+
+
+class NotFoundError(APIError):
+    """404: no such object."""
+
+
+class ConflictError(APIError):
+    """409: the object conflicts with an existing one (duplicate name or login id)."""
+
+
+class RateLimitError(APIError):
+    """LiveVox kept throttling (429, or a 503 judged a throttle) until retries ran out.
+
+    `retry_after` is the wait LiveVox asked for last, in seconds, when it said one.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class ServerError(APIError):
+    """5xx: LiveVox failed to handle the request."""

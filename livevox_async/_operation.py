@@ -1,0 +1,95 @@
+"""`Operation`: one LiveVox API method described as data.
+
+The generated table (`_generated/operations.py`) holds one `Operation` per method of
+the schema; generated resource methods hand theirs to the runtime, and the simulator
+(`livevox_async.testing`) serves the same table. Nothing here does I/O.
+
+    >>> from livevox_async import OPERATIONS
+    >>> op = OPERATIONS["agents.read"]
+    >>> op.method, op.path, op.agent_allowed
+    ('GET', '/configuration/agents/{id}', True)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+Evidence = Literal["doc", "code", "inferred"]
+
+
+@attrs.frozen(slots=True)
+class Param:
+    """A path or query parameter: its Python name, wire name and type."""
+
+    name: str
+    wire: str
+    location: Literal["path", "query"]
+    required: bool
+    type: type[Any]
+    secret: bool = False
+    """Never shown in logs or errors (the session id in Session API paths)."""
+
+
+@attrs.frozen(slots=True)
+class Operation:
+    """Everything the runtime and the simulator need to know about one method."""
+
+    id: str
+    """Dotted id, `family.method` (`agents.read`)."""
+    summary: str
+    """LiveVox's own name for the method (`Read Agent`)."""
+    method: str
+    """HTTP verb."""
+    path: str
+    """Unversioned path template (`/configuration/agents/{id}`)."""
+    params: tuple[Param, ...]
+    body: type[Any] | None
+    """Request model, when the method takes a JSON body."""
+    result: type[Any] | None
+    """Response model of a 200 answer (the item model for lists)."""
+    status: int
+    """The success status: 200, 201 (create, `{"id": n}`) or 204 (no body)."""
+    list_key: str | None
+    """Key of the array in a list answer (`{"agent": [...], "next": ...}`)."""
+    id_key: str
+    """Key holding an item's id (`id`; `serviceId`, `callCenterId` for some families)."""
+    agent_allowed: bool
+    """One of the 20 Configuration methods an agent session may call."""
+    roles: frozenset[str]
+    """User roles that may call it; empty for Session methods (anyone)."""
+    manager_power: str | None
+    """Optional power a Manager needs, where LiveVox documents one."""
+    idempotent: bool
+    """Safe to send again after a failure whose outcome is unknown."""
+    session_required: bool
+    """Needs an `LV-Session` header (every method but four Session ones)."""
+    evidence: Evidence
+    source: str
+
+    @property
+    def family(self) -> str:
+        """The resource family (`agents`), i.e. the attribute on the client."""
+        return self.id.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        """The method name within its family (`read`)."""
+        return self.id.split(".", 1)[1]
+
+    @property
+    def category(self) -> str:
+        """The API category, the first path segment (`configuration`, `session`)."""
+        return self.path.split("/", 2)[1]
+
+    @property
+    def is_list(self) -> bool:
+        """Answers a page of items (`count`/`offset`, wrapper with `next`)."""
+        return self.list_key is not None
+
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    def query_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "query")

@@ -1,0 +1,89 @@
+"""`Resource`: base of the generated resource classes, and the `Runtime` they call.
+
+Generated methods (`lv.agents.read(1234)`) only describe a call: they hand the
+operation, the model to decode into, and the arguments to one of the four `Runtime`
+methods below. `LiveVox` is the runtime that sends them; anything with the same four
+methods can stand in (that is the seam the generated code is tested through).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from ._operation import Operation
+    from ._options import RequestOptions
+    from ._pagination import Paginator
+
+T = TypeVar("T")
+
+NO_ARGS: Mapping[str, Any] = {}
+
+
+class Runtime(Protocol):
+    """What generated resources need from the client."""
+
+    async def fetch(
+        self,
+        op: Operation,
+        model: type[T],
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> T:
+        """Send `op` and decode its 200 body into `model`."""
+        ...
+
+    async def create(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> int:
+        """Send `op` and return the id of the created object (`201 {"id": n}`)."""
+        ...
+
+    async def execute(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> None:
+        """Send `op`, which answers without a body (204)."""
+        ...
+
+    def paginate(
+        self,
+        op: Operation,
+        item: type[T],
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        page_size: int = 1000,
+        max_items: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> Paginator[T]:
+        """A lazy iterator over every item of a list or search operation."""
+        ...
+
+
+class Resource:
+    """One resource family on a client (`lv.agents`, `lv.term_codes`, …)."""
+
+    __slots__ = ("_runtime",)
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} resource>"
