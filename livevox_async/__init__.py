@@ -8,7 +8,9 @@ async with LiveVox(Credentials(...), region="NA6") as lv:
         ...
 """
 
+from ._client import ClientStats, LiveVox
 from ._credentials import Credentials
+from ._diff import ExportDiff, FamilyDiff, FieldChange, ObjectChange, diff_exports
 from ._enum import LiveVoxEnum
 from ._exceptions import (
     APIError,
@@ -20,6 +22,7 @@ from ._exceptions import (
     ConnectionLost,
     DeadlineExceeded,
     DecodeError,
+    ExportError,
     LiveVoxError,
     NotFoundError,
     PermissionDeniedError,
@@ -29,9 +32,14 @@ from ._exceptions import (
     ServerError,
     TransportError,
 )
+from ._export import ExportResult, Progress, export_configuration
 from ._generated.operations import OPERATIONS
 from ._operation import Operation, Param
 from ._options import RequestOptions
+from ._pagination import Page, Paginator
+from ._rate_limiter import Clock, LimiterStats, TokenBucket
+from ._retry import RetryPolicy
+from ._transport import HttpResponse
 from ._unset import UNSET, Unset, UnsetType
 
 __version__ = "0.1.0"
@@ -42,6 +50,8 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientStats",
+    "Clock",
     "ConfigurationError",
     "ConflictError",
     "ConnectError",
@@ -49,19 +59,35 @@ __all__ = [
     "Credentials",
     "DeadlineExceeded",
     "DecodeError",
+    "ExportDiff",
+    "ExportError",
+    "ExportResult",
+    "FamilyDiff",
+    "FieldChange",
+    "HttpResponse",
+    "LimiterStats",
+    "LiveVox",
     "LiveVoxEnum",
     "LiveVoxError",
     "NotFoundError",
+    "ObjectChange",
     "Operation",
+    "Page",
+    "Paginator",
     "Param",
     "PermissionDeniedError",
+    "Progress",
     "ProtocolError",
     "RateLimitError",
     "ReadTimeout",
     "RequestOptions",
+    "RetryPolicy",
     "ServerError",
+    "TokenBucket",
     "TransportError",
     "Unset",
     "UnsetType",
     "__version__",
+    "diff_exports",
+    "export_configuration",
 ]

@@ -9,6 +9,7 @@
     │   └── ProtocolError         the peer did not speak valid HTTP
     ├── DeadlineExceeded          the call's overall deadline passed (retries and waits included)
     ├── DecodeError               an answer arrived but is not the JSON the schema describes
+    ├── ExportError               an export cannot start or go on (output directory, unknown family)
     └── APIError                  LiveVox answered with an error status
         ├── BadRequestError       400: invalid request or parameters
         ├── AuthenticationError   401: bad credentials, or the session expired twice in a row
@@ -139,6 +140,10 @@ class DecodeError(LiveVoxError):
         self.length = length
 
 
+class ExportError(LiveVoxError):
+    """An export cannot start or continue: the output directory or the request is wrong."""
+
+
 class APIError(LiveVoxError):
     """LiveVox answered with an error status.
 
@@ -231,8 +236,29 @@ class RateLimitError(APIError):
     `retry_after` is the wait LiveVox asked for last, in seconds, when it said one.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None,
+        status: int,
+        code: int | None = None,
+        lv_message: str | None = None,
+        operation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status=status,
+            code=code,
+            lv_message=lv_message,
+            operation=operation,
+            method=method,
+            path=path,
+            request_id=request_id,
+        )
         self.retry_after = retry_after
 
 

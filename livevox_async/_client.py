@@ -1,0 +1,538 @@
+"""`LiveVox`: the client. Every generated method ends up in `LiveVox._call`.
+
+One call, end to end (each step in the module named after it):
+
+    lv.agents.read(1234)                   _generated/resources.py: describes the call
+    -> LiveVox._call(op, ...)              here: the loop below
+       SessionPool.choose(op)              _session_pool.py + _permissions.py: refuse locally or pick
+       SessionPool.session_id(session)     _session_pool.py: single-flight login
+       TokenBucket.acquire()               _rate_limiter.py: wait for a token (FIFO, adaptive)
+       HttpTransport.send(...)             _transport.py: aiohttp, errors mapped at the boundary
+       status -> retry / renew / raise     _retry.py + _response.py: backoff, budget, typed errors
+       decode                              _response.py + _converter.py: cattrs -> attrs model
+
+    async with LiveVox(Credentials(...), region="NA6") as lv:
+        agent = await lv.agents.read(1234)
+        async for summary in lv.agents.list():
+            ...
+        new_id = await lv.term_codes.create(TermCodeCreate(...))
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from urllib.parse import quote
+
+import aiohttp
+import attrs
+
+from ._converter import to_json
+from ._credentials import Credentials
+from ._endpoints import base_url_for, versioned
+from ._exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    ConnectError,
+    DeadlineExceeded,
+    DecodeError,
+    LiveVoxError,
+    TransportError,
+)
+from ._generated import models
+from ._generated.operations import OPERATIONS, SESSION_LOGIN, SESSION_LOGOUT
+from ._generated.resources import Resources
+from ._logging import log
+from ._operation import Operation
+from ._options import RequestOptions
+from ._pagination import Page, Paginator
+from ._rate_limiter import Clock, LimiterStats, TokenBucket
+from ._resource import NO_ARGS
+from ._response import api_error, decode_json, decode_model, decode_page, throttle_error
+from ._retry import RetryBudget, RetryPolicy, parse_retry_after
+from ._session_pool import LiveVoxSession, Login, SessionPool
+from ._transport import HttpResponse, HttpTransport, RequestContext
+from ._unset import UNSET
+
+T = TypeVar("T")
+Decode = Callable[[HttpResponse, RequestContext], T]
+
+REDACTED = "***"
+
+
+def default_is_throttle(response: HttpResponse) -> bool:
+    """A throttle is a 429 or a 503 (LiveVox documents neither; both mean "slow down")."""
+    return response.status in (429, 503)
+
+
+@attrs.define
+class ClientStats:
+    """Counters of a client since it opened."""
+
+    requests: int = 0
+    """HTTP requests sent (every attempt, logins and logouts included)."""
+    retries: int = 0
+    throttles: int = 0
+    relogins: int = 0
+    limiters: dict[str, LimiterStats] = attrs.field(factory=dict)
+    """Per access token (shown as `token 1`, `token 2`, … in pool order)."""
+
+
+class LiveVox(Resources):
+    """An open connection to one LiveVox tenant; see the module docstring.
+
+    Args:
+        credentials: one `Credentials`, or several to pool sessions (several access
+            tokens, or users and agents); work is spread over those allowed to call it.
+        region: `NA3`…`NA6`; or `base_url` (plain `http://` only to a loopback host).
+        api_version: e.g. `"v6.0"` to send `/configuration/v6.0/...`; None for the
+            unversioned paths of the current docs.
+        rate: requests/second per access token; None leaves it to `adaptive`.
+        burst: tokens a bucket holds (how many requests may go back to back).
+        adaptive: cut the rate on throttling (429/503) and climb back (CUBIC).
+        max_concurrency: requests in flight at once (a cap separate from the rate).
+        timeout: seconds per attempt; `deadline`: seconds per call, retries included.
+        retry: a `RetryPolicy`; `is_throttle`: which answers count as throttling.
+        ssl: an `ssl.SSLContext` (or False to skip verification, never in production).
+        trace_configs: aiohttp `TraceConfig`s, passed to the `ClientSession`.
+        clock: the limiter's clock (tests inject a manual one).
+    """
+
+    def __init__(
+        self,
+        credentials: Credentials | Sequence[Credentials],
+        *,
+        region: str | None = None,
+        base_url: str | None = None,
+        api_version: str | None = None,
+        rate: float | None = None,
+        burst: float = 3,
+        adaptive: bool = True,
+        max_concurrency: int = 32,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        deadline: float | None = 300.0,
+        retry: RetryPolicy | None = None,
+        is_throttle: Callable[[HttpResponse], bool] = default_is_throttle,
+        ssl: ssl.SSLContext | bool | None = None,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
+        clock: Clock | None = None,
+    ) -> None:
+        creds = [credentials] if isinstance(credentials, Credentials) else list(credentials)
+        if not creds:
+            raise ConfigurationError("give at least one Credentials")
+        if max_concurrency < 1:
+            raise ConfigurationError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        if timeout <= 0 or (deadline is not None and deadline <= 0):
+            raise ConfigurationError("timeout and deadline must be > 0 seconds")
+        self._transport = HttpTransport(
+            base_url_for(region=region, base_url=base_url),
+            max_connections=max_concurrency,
+            connect_timeout=connect_timeout,
+            ssl_context=ssl,
+            trace_configs=trace_configs,
+        )
+        self._api_version = api_version
+        self._timeout = timeout
+        self._deadline = deadline
+        self._retry = retry or RetryPolicy()
+        self._budget = RetryBudget()
+        self._is_throttle = is_throttle
+        self._in_flight = asyncio.Semaphore(max_concurrency)
+        buckets: dict[str, TokenBucket] = {}
+        self._bucket_names: dict[int, str] = {}
+
+        def bucket_for(c: Credentials) -> TokenBucket:
+            if c.access_token not in buckets:
+                buckets[c.access_token] = TokenBucket(rate, burst, adaptive=adaptive, clock=clock)
+                self._bucket_names[id(buckets[c.access_token])] = f"token {len(buckets)}"
+            return buckets[c.access_token]
+
+        self._pool = SessionPool(creds, bucket_for=bucket_for, login=self._login, logout=self._logout)
+        self._stats = ClientStats()
+        self._state = "new"
+        self._bind_resources(self)
+
+    def __repr__(self) -> str:
+        return f"<LiveVox {self._transport.base_url} sessions={len(self._pool.sessions)} {self._state}>"
+
+    async def __aenter__(self) -> Self:
+        if self._state != "new":
+            raise ConfigurationError("a LiveVox client can be opened once")
+        await self._transport.open()
+        self._state = "open"
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Log every session out and close the connection pool (also after errors)."""
+        if self._state == "closed":
+            return
+        try:
+            if self._state == "open":
+                await self._pool.close()
+        finally:
+            self._state = "closed"
+            await self._transport.close()
+
+    # -- information -------------------------------------------------------------
+
+    def stats(self) -> ClientStats:
+        """Counters so far, with each limiter's state."""
+        limiters = {}
+        for session in self._pool.sessions:
+            limiters[self._bucket_names[id(session.bucket)]] = session.bucket.stats()
+        return attrs.evolve(self._stats, limiters=limiters)
+
+    async def client_id(self) -> int:
+        """The LiveVox client id of the first session (logging it in if needed)."""
+        session = self._pool.sessions[0]
+        await self._pool.session_id(session)
+        assert session.login is not None
+        return session.login.client_id
+
+    # -- the Runtime the generated resources call ------------------------------------
+
+    async def fetch(
+        self,
+        op: Operation,
+        model: type[T],
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> T:
+        return await self._call(op, path, query, body, options, lambda r, c: decode_model(op, r, c, model))
+
+    async def fetch_json(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Send `op` and return its 200 body as parsed JSON, as LiveVox sent it (no model)."""
+        return await self._call(op, path, query, None, options, lambda r, c: decode_json(op, r, c))
+
+    async def create(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> int:
+        created = await self._call(
+            op, path, query, body, options, lambda r, c: decode_model(op, r, c, models.Created)
+        )
+        return created.id
+
+    async def execute(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> None:
+        await self._call(op, path, query, body, options, lambda r, c: None)
+
+    def paginate(
+        self,
+        op: Operation,
+        item: type[T],
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        page_size: int = 1000,
+        max_items: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> Paginator[T]:
+        async def fetch_page(offset: int, count: int) -> Page[T]:
+            return await self._call(
+                op,
+                path,
+                {**query, "count": count, "offset": offset},
+                body,
+                options,
+                lambda r, c: decode_page(op, r, c, item, offset),
+            )
+
+        info_op = self._info_for(op, query)
+        fetch_total = None
+        if info_op is not None:
+            info = info_op
+
+            async def fetch_total() -> int:
+                listed = await self.fetch(info, models.ListInfo, path=path, query=query, options=options)
+                return listed.size
+
+        return Paginator(fetch_page, fetch_total=fetch_total, page_size=page_size, max_items=max_items)
+
+    @staticmethod
+    def _info_for(op: Operation, query: Mapping[str, Any]) -> Operation | None:
+        """The `/info` of a plain list, if it counts exactly what the list's filters select."""
+        info = OPERATIONS.get(f"{op.family}.info")
+        if info is None or op.body is not None or op.method != "GET":
+            return None
+        accepted = {p.wire for p in info.query_params()}
+        if any(value is not None and key not in accepted for key, value in query.items()):
+            return None
+        return info
+
+    # -- sessions ----------------------------------------------------------------
+
+    async def _login(self, session: LiveVoxSession) -> Login:
+        c = session.credentials
+        body = models.LoginRequest(
+            client_name=c.client_name, user_name=c.user_name, password=c.password, agent=c.agent
+        )
+        try:
+            result = await self._attempts(
+                SESSION_LOGIN,
+                session,
+                {},
+                {},
+                to_json(body),
+                None,
+                lambda r, ctx: decode_model(SESSION_LOGIN, r, ctx, models.LoginResponse),
+            )
+        except AuthenticationError as exc:
+            raise AuthenticationError(
+                "LiveVox refused the login: check the access token, client name, user name and password"
+                + (f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""),
+                status=exc.status,
+                code=exc.code,
+                lv_message=exc.lv_message,
+                operation=SESSION_LOGIN.id,
+                method=exc.method,
+                path=exc.path,
+                request_id=exc.request_id,
+            ) from None
+        days = result.days_until_password_expires
+        return Login(
+            session_id=result.session_id,
+            client_id=result.client_id,
+            user_id=result.user_id,
+            days_until_password_expires=None if days is UNSET else days,
+        )
+
+    async def _logout(self, session: LiveVoxSession, session_id: str) -> None:
+        try:
+            await self._attempts(
+                SESSION_LOGOUT,
+                session,
+                {"sessionId": session_id},
+                {},
+                None,
+                RequestOptions(retry=False, timeout=5),
+                lambda r, c: None,
+            )
+        except LiveVoxError as exc:
+            log(
+                logging.INFO,
+                "logout failed (the session will expire by itself)",
+                operation=SESSION_LOGOUT.id,
+                status=getattr(exc, "status", None),
+            )
+
+    # -- the call loop -------------------------------------------------------------
+
+    async def _call(
+        self,
+        op: Operation,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any],
+        body: Any,
+        options: RequestOptions | None,
+        decode: Decode[T],
+    ) -> T:
+        if self._state != "open":
+            raise ConfigurationError(f"the client is {self._state}: use `async with LiveVox(...) as lv`")
+        session = self._pool.choose(op)
+        payload = to_json(body) if body is not None else None
+        return await self._attempts(op, session, path, query, payload, options, decode)
+
+    async def _attempts(
+        self,
+        op: Operation,
+        session: LiveVoxSession,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any],
+        payload: bytes | None,
+        options: RequestOptions | None,
+        decode: Decode[T],
+    ) -> T:
+        deadline = options.deadline if options and options.deadline is not None else self._deadline
+        try:
+            async with asyncio.timeout(deadline):
+                return await self._attempt_loop(op, session, path, query, payload, options, decode)
+        except TimeoutError:
+            raise DeadlineExceeded(
+                f"no answer within the call's deadline of {deadline:g}s", operation=op.id, method=op.method
+            ) from None
+
+    async def _attempt_loop(
+        self,
+        op: Operation,
+        session: LiveVoxSession,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any],
+        payload: bytes | None,
+        options: RequestOptions | None,
+        decode: Decode[T],
+    ) -> T:
+        url_path, shown_path = self._paths(op, path)
+        wire_query = {k: _query_value(v) for k, v in query.items() if v is not None}
+        timeout = options.timeout if options and options.timeout is not None else self._timeout
+        retries_allowed = self._retry.max_attempts - 1 if options is None or options.retry else 0
+        retries = 0
+        throttled = 0
+        renewed = False
+        while True:
+            headers = {"Accept": "application/json"}
+            if payload is not None:
+                headers["Content-Type"] = "application/json"
+            session_id = None
+            if op.session_required:
+                session_id = await self._pool.session_id(session)
+                headers["LV-Session"] = session_id
+            elif op is SESSION_LOGIN:
+                headers["LV-Access"] = session.credentials.access_token
+            context = RequestContext(op.id, op.method, shown_path, uuid.uuid4().hex)
+            headers["LV_REQUEST_TRACKING_ID"] = context.request_id
+
+            waited = await session.bucket.acquire()
+            started = time.monotonic()
+            session.in_flight += 1
+            self._stats.requests += 1
+            try:
+                async with self._in_flight:
+                    response = await self._transport.send(
+                        op.method,
+                        url_path,
+                        query=wire_query,
+                        headers=headers,
+                        body=payload,
+                        timeout=timeout,
+                        context=context,
+                    )
+                if 200 <= response.status < 300:
+                    result = decode(response, context)
+                    self._budget.on_success()
+                    log(
+                        logging.DEBUG,
+                        "%s answered %s",
+                        op.id,
+                        response.status,
+                        operation=op.id,
+                        method=op.method,
+                        path=shown_path,
+                        status=response.status,
+                        attempt=retries + 1,
+                        waited_ms=round(waited * 1000, 1),
+                        elapsed_ms=round((time.monotonic() - started) * 1000, 1),
+                        request_id=context.request_id,
+                    )
+                    return result
+            except (TransportError, DecodeError) as exc:
+                if (
+                    not self._retryable_failure(op, exc)
+                    or retries >= retries_allowed
+                    or not self._budget.try_spend()
+                ):
+                    raise
+                retries += 1
+                await self._pause(op, shown_path, exc, self._retry.backoff(retries), retries)
+                continue
+            finally:
+                session.in_flight -= 1
+
+            if response.status == 401 and session_id is not None and not renewed:
+                renewed = True
+                self._stats.relogins += 1
+                log(logging.INFO, "session expired; logging in again", operation=op.id, status=401)
+                await self._pool.renew(session, session_id)
+                continue
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if self._is_throttle(response):
+                self._stats.throttles += 1
+                session.bucket.on_throttle()
+                may_wait = retry_after is None or retry_after <= self._retry.retry_after_cap
+                if retries_allowed and throttled < self._retry.max_throttle_retries and may_wait:
+                    throttled += 1
+                    wait = retry_after if retry_after is not None else self._retry.backoff(throttled)
+                    await self._pause(op, shown_path, response.status, wait, throttled)
+                    continue
+                raise throttle_error(
+                    op, response, context, credentials=session.credentials, retry_after=retry_after
+                )
+            if (
+                response.status in self._retry.retry_statuses
+                and op.idempotent
+                and retries < retries_allowed
+                and self._budget.try_spend()
+            ):
+                retries += 1
+                await self._pause(op, shown_path, response.status, self._retry.backoff(retries), retries)
+                continue
+            raise api_error(op, response, context, credentials=session.credentials)
+
+    @staticmethod
+    def _retryable_failure(op: Operation, exc: LiveVoxError) -> bool:
+        if isinstance(exc, ConnectError):
+            return True  # never sent: safe for any operation
+        if isinstance(exc, DecodeError):
+            return op.idempotent and not exc.problems  # unparseable body; a schema mismatch would repeat
+        return op.idempotent
+
+    async def _pause(self, op: Operation, path: str, cause: object, wait: float, retries: int) -> None:
+        self._stats.retries += 1
+        what = cause if isinstance(cause, int) else type(cause).__name__
+        log(
+            logging.INFO,
+            "%s failed (%s); retry %d in %.0f ms",
+            op.id,
+            what,
+            retries,
+            wait * 1000,
+            operation=op.id,
+            method=op.method,
+            path=path,
+            status=cause if isinstance(cause, int) else None,
+            attempt=retries,
+            retry_in_ms=round(wait * 1000, 1),
+        )
+        await asyncio.sleep(wait)
+
+    def _paths(self, op: Operation, values: Mapping[str, Any]) -> tuple[str, str]:
+        """The path to send and the one to show (secret parameters redacted)."""
+        sent = shown = versioned(op.path, self._api_version)
+        for param in op.path_params():
+            if param.wire not in values:
+                raise ConfigurationError(f"{op.id} needs the path parameter {param.name}")
+            value = quote(str(values[param.wire]), safe="")
+            sent = sent.replace(f"{{{param.wire}}}", value)
+            shown = shown.replace(f"{{{param.wire}}}", REDACTED if param.secret else value)
+        return sent, shown
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,478 @@
+"""`export_configuration`: a whole tenant's configuration to files, fast and resumable.
+
+    from livevox_async import LiveVox, export_configuration
+
+    async with LiveVox(creds, region="NA6", rate=20) as lv:
+        result = await export_configuration(lv, "export/", concurrency=16)
+        print(result.manifest["totals"])
+
+For each family (`_export_plan.py`): the list's pages, fetched concurrently by offset
+after one `/info`; then each item's reads (`read`, `related`, …) with up to
+`concurrency` calls in flight, written in list order. Every call goes through the
+client, so its rate limiter, retries and re-login apply.
+
+Output: `<family>.jsonl`, one object per line sorted by id —
+`{"id": 7, "agents.read": {...}, "agents.related": {...}}`, each value the wire JSON
+LiveVox sent (keys sorted) — and `manifest.json`, written last: a directory without it
+is not a complete export. Two exports of an unchanged tenant are byte-identical apart
+from the manifest's times.
+
+Interrupted (cancelled, killed, an error after retries)? The `.checkpoint/` directory
+keeps what is done: the list items and the records already written, family by family.
+`resume=True` carries on without fetching any of it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import shutil
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import orjson
+
+from ._client import LiveVox
+from ._exceptions import ExportError, PermissionDeniedError
+from ._export_plan import AUDIT_LOG, FamilyPlan, export_plan
+from ._generated import models
+from ._generated.operations import OPERATIONS
+from ._logging import log
+from ._operation import Operation
+from ._pagination import Page
+from ._permissions import refusal
+
+MANIFEST = "manifest.json"
+CHECKPOINT = ".checkpoint"
+STATE = "state.json"
+FORMAT = 1
+JSON_OPTS = orjson.OPT_SORT_KEYS
+
+Phase = Literal["listing", "reading", "done", "skipped"]
+
+
+@attrs.frozen
+class Progress:
+    """A progress report: `family` has `done` of `total` items in `phase`."""
+
+    family: str
+    phase: Phase
+    done: int
+    total: int | None
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@attrs.frozen
+class ExportResult:
+    """What an export wrote: the directory and its manifest (as written)."""
+
+    out_dir: Path
+    manifest: dict[str, Any]
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        """Families not exported, with the reason."""
+        return dict(self.manifest["skipped"])
+
+
+def _dumps(value: Any) -> bytes:
+    return orjson.dumps(value, option=JSON_OPTS)
+
+
+def _valid_lines(path: Path) -> int:
+    """Complete lines in `path`, cutting off a partial last line left by a crash."""
+    if not path.exists():
+        return 0
+    data = path.read_bytes()
+    end = data.rfind(b"\n") + 1
+    if end != len(data):
+        with path.open("r+b") as f:
+            f.truncate(end)
+    return data.count(b"\n", 0, end)
+
+
+def _read_lines(path: Path, skip: int = 0) -> Iterator[Any]:
+    with path.open("rb") as f:
+        for index, line in enumerate(f):
+            if index >= skip:
+                yield orjson.loads(line)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sort_by_id(path: Path) -> None:
+    """Rewrite a JSON-lines file sorted by `id`, holding only ids and offsets in memory."""
+    index: list[tuple[Any, int, int]] = []
+    with path.open("rb") as f:
+        offset = 0
+        for line in f:
+            index.append((orjson.loads(line)["id"], offset, len(line)))
+            offset += len(line)
+    index.sort(key=lambda entry: entry[0])
+    tmp = path.with_suffix(".sorting")
+    with path.open("rb") as src, tmp.open("wb") as dst:
+        for _, start, length in index:
+            src.seek(start)
+            dst.write(src.read(length))
+    tmp.replace(path)
+
+
+class _Checkpoint:
+    """`.checkpoint/state.json` plus each family's work files."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.dir = out_dir / CHECKPOINT
+        self.path = self.dir / STATE
+        self.state: dict[str, Any] = {}
+
+    def load(self) -> dict[str, Any]:
+        self.state = orjson.loads(self.path.read_bytes())
+        return self.state
+
+    def save(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_bytes(orjson.dumps(self.state, option=orjson.OPT_INDENT_2 | JSON_OPTS))
+        tmp.replace(self.path)
+
+    def family(self, name: str) -> dict[str, Any]:
+        families: dict[str, dict[str, Any]] = self.state["families"]
+        return families.setdefault(name, {"listed": False, "requests": 0, "done": False})
+
+    def items_file(self, name: str) -> Path:
+        return self.dir / f"{name}.items.jsonl"
+
+    def part_file(self, name: str) -> Path:
+        return self.dir / f"{name}.jsonl.part"
+
+
+def _prepare(out_dir: Path, *, resume: bool) -> bool:
+    """Check the directory; True when there is a checkpoint to resume."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ExportError(f"cannot write to the output directory {out_dir} ({exc.strerror})") from None
+    if (out_dir / MANIFEST).exists():
+        raise ExportError(f"{out_dir} already holds a complete export; choose a new directory")
+    if (out_dir / CHECKPOINT / STATE).exists():
+        if not resume:
+            raise ExportError(f"{out_dir} holds an interrupted export; resume it (resume=True / --resume)")
+        return True
+    if any(out_dir.iterdir()):
+        raise ExportError(f"{out_dir} is not empty and holds no export; choose an empty directory")
+    return False
+
+
+class _Exporter:
+    def __init__(
+        self,
+        lv: LiveVox,
+        out_dir: Path,
+        plans: Sequence[FamilyPlan],
+        *,
+        concurrency: int,
+        progress: ProgressFn | None,
+    ) -> None:
+        self.lv = lv
+        self.out_dir = out_dir
+        self.plans = plans
+        self.concurrency = concurrency
+        self.progress = progress or (lambda _: None)
+        self.checkpoint = _Checkpoint(out_dir)
+        self.client_id = 0
+
+    def _report(self, family: str, phase: Phase, done: int, total: int | None) -> None:
+        self.progress(Progress(family, phase, done, total))
+
+    def _refused(self, ops: Sequence[Operation]) -> dict[str, str]:
+        """Operations no session of the client may call, with the reason."""
+        reasons = {}
+        for op in ops:
+            why = [refusal(op, s.credentials) for s in self.lv._pool.sessions]
+            if all(why):
+                reasons[op.id] = str(why[0])
+        return reasons
+
+    async def run_family(self, plan: FamilyPlan) -> None:
+        ck = self.checkpoint.family(plan.name)
+        if ck["done"] or "skipped" in ck:
+            return
+        refused = self._refused(plan.operations)
+        listing_refused = plan.list_op is not None and plan.list_op.id in refused
+        if listing_refused or len(refused) == len(plan.operations):
+            self._skip(plan.name, f"{next(iter(refused.values()))} ({', '.join(refused)})")
+            return
+        details = [op for op in plan.details if op.id not in refused]
+        ck["details_skipped"] = refused
+        try:
+            if plan.list_op is not None:
+                await self._list(plan, ck)
+            await self._read_items(plan, ck, details)
+        except PermissionDeniedError as exc:
+            # LiveVox refused what the SDK could not know (a role it was not told).
+            self._discard(plan.name)
+            self._skip(plan.name, f"LiveVox refused {exc.operation}: {exc.lv_message or 'forbidden'}")
+            return
+        self._finish(plan, ck)
+
+    def _skip(self, name: str, reason: str) -> None:
+        self.checkpoint.family(name)["skipped"] = reason
+        self.checkpoint.save()
+        self._report(name, "skipped", 0, None)
+        log(logging.INFO, "export skips %s: %s", name, reason)
+
+    def _discard(self, name: str) -> None:
+        for path in (self.checkpoint.items_file(name), self.checkpoint.part_file(name)):
+            path.unlink(missing_ok=True)
+        self.checkpoint.state["families"][name] = {"listed": False, "requests": 0, "done": False}
+
+    async def _list(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
+        if ck["listed"]:
+            return
+        assert plan.list_op is not None
+        items_file = self.checkpoint.items_file(plan.name)
+        start = _valid_lines(items_file)
+        paginator = self.lv.paginate(plan.list_op, dict)
+        pages: AsyncIterator[Page[Any]]
+        if start == 0 and plan.info_op is not None:
+            pages = paginator.concurrent_pages(concurrency=self.concurrency)
+            ck["requests"] += 1  # the /info call
+        else:
+            pages = paginator.pages(start=start)
+        done = start
+        with items_file.open("ab") as f:
+            async for page in pages:
+                f.write(b"".join(_dumps(item) + b"\n" for item in page.raw))
+                f.flush()
+                ck["requests"] += 1
+                done += len(page.raw)
+                self._report(plan.name, "listing", done, None)
+        ck["listed"] = True
+        ck["items"] = done
+        self.checkpoint.save()
+
+    def _items(self, plan: FamilyPlan, skip: int) -> Iterator[tuple[Any, dict[str, Any] | None]]:
+        if plan.list_op is None:
+            yield self.client_id, None
+            return
+        for item in _read_lines(self.checkpoint.items_file(plan.name), skip):
+            yield item[plan.id_key], item
+
+    async def _record(
+        self, plan: FamilyPlan, details: Sequence[Operation], item_id: Any, item: dict[str, Any] | None
+    ) -> bytes:
+        record: dict[str, Any] = {"id": item_id}
+        if item is not None and not any(op.name == "read" for op in details):
+            assert plan.list_op is not None
+            record[plan.list_op.id] = item
+        values = await asyncio.gather(*(self.lv.fetch_json(op, path={"id": item_id}) for op in details))
+        record.update(zip((op.id for op in details), values, strict=True))
+        return _dumps(record) + b"\n"
+
+    async def _read_items(self, plan: FamilyPlan, ck: dict[str, Any], details: Sequence[Operation]) -> None:
+        part = self.checkpoint.part_file(plan.name)
+        written = _valid_lines(part)
+        total = ck.get("items", 1)
+        window: deque[asyncio.Task[bytes]] = deque()
+        per_item = max(1, len(details))
+        limit = max(1, self.concurrency // per_item)
+        last_id: Any = None
+        try:
+            with part.open("ab") as f:
+
+                async def drain_one() -> None:
+                    nonlocal written, last_id
+                    line = await window.popleft()
+                    f.write(line)
+                    written += 1
+                    ck["requests"] += len(details)
+                    if written % 100 == 0 or not window:
+                        f.flush()
+                        self._report(plan.name, "reading", written, total)
+
+                for item_id, item in self._items(plan, written):
+                    if last_id is not None and item_id < last_id:
+                        ck["unsorted"] = True
+                    last_id = item_id
+                    window.append(asyncio.ensure_future(self._record(plan, details, item_id, item)))
+                    if len(window) >= limit:
+                        await drain_one()
+                while window:
+                    await drain_one()
+        finally:
+            for task in window:
+                task.cancel()
+            if window:
+                await asyncio.gather(*window, return_exceptions=True)
+            self.checkpoint.save()
+
+    def _finish(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
+        part = self.checkpoint.part_file(plan.name)
+        part.touch()
+        if ck.pop("unsorted", False):
+            _sort_by_id(part)
+        target = self.out_dir / f"{plan.name}.jsonl"
+        os.replace(part, target)
+        ck.update(done=True, file=target.name, count=_valid_lines(target), sha256=_sha256(target))
+        self.checkpoint.items_file(plan.name).unlink(missing_ok=True)
+        self.checkpoint.save()
+        self._report(plan.name, "done", ck["count"], ck["count"])
+
+    async def run_audit_log(self, start: datetime, end: datetime) -> None:
+        name = "audit_log"
+        ck = self.checkpoint.family(name)
+        if ck["done"] or "skipped" in ck:
+            return
+        op = OPERATIONS[AUDIT_LOG]
+        refused = self._refused([op])
+        if refused:
+            self._skip(name, refused[op.id])
+            return
+        criteria = models.AuditLogSearch(start_date=start, end_date=end)
+        part = self.checkpoint.part_file(name)
+        done = _valid_lines(part)
+        with part.open("ab") as f:
+            async for page in self.lv.paginate(op, dict, body=criteria).pages(start=done):
+                f.write(b"".join(_dumps({"id": e["id"], op.id: e}) + b"\n" for e in page.raw))
+                f.flush()
+                ck["requests"] += 1
+                done += len(page.raw)
+                self._report(name, "listing", done, None)
+        ck["unsorted"] = True
+        plan = FamilyPlan(name, op, None, ())
+        self._finish(plan, ck)
+
+
+async def export_configuration(
+    lv: LiveVox,
+    out_dir: str | os.PathLike[str],
+    families: Sequence[str] | None = None,
+    *,
+    concurrency: int = 16,
+    resume: bool = False,
+    audit_log: tuple[datetime, datetime] | None = None,
+    progress: ProgressFn | None = None,
+) -> ExportResult:
+    """Export every family the client may read into `out_dir`; see the module docstring.
+
+    Args:
+        lv: an open client (its rate, concurrency and retries govern the export).
+        out_dir: an empty or new directory (or an interrupted export, with `resume`).
+        families: family names (`agents`, `services`, …); all by default.
+        concurrency: list pages and item reads in flight per family.
+        resume: finish an interrupted export in `out_dir`.
+        audit_log: also export audit-log entries in this `(start, end)` range.
+        progress: called with a `Progress` as work advances.
+
+    Raises:
+        ExportError: the directory or the family names are wrong; nothing was fetched.
+        LiveVoxError: a call failed after its retries; the checkpoint is kept.
+    """
+    if concurrency < 1:
+        raise ExportError(f"concurrency must be >= 1, got {concurrency}")
+    plans = export_plan()
+    known = [p.name for p in plans]
+    wanted = list(families) if families else known
+    unknown = sorted(set(wanted) - set(known))
+    if unknown:
+        raise ExportError(f"unknown famil{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)}")
+    plans = [p for p in plans if p.name in wanted]
+    path = Path(out_dir)
+    resuming = _prepare(path, resume=resume)
+    exporter = _Exporter(lv, path, plans, concurrency=concurrency, progress=progress)
+    before = lv.stats()
+    started = time.time()
+    exporter.client_id = await lv.client_id()
+    ck = exporter.checkpoint
+    settings = {
+        "families": [p.name for p in plans],
+        "api_version": lv._api_version,
+        "audit_log": [audit_log[0].isoformat(), audit_log[1].isoformat()] if audit_log else None,
+    }
+    if resuming:
+        state = ck.load()
+        if state.get("client_id") != exporter.client_id:
+            raise ExportError(f"{path} holds an export of another LiveVox client ({state.get('client_id')})")
+        if state["settings"] != settings:
+            raise ExportError(f"{path} holds an interrupted export with other settings: {state['settings']}")
+    else:
+        ck.dir.mkdir()
+        ck.state = {
+            "format": FORMAT,
+            "client_id": exporter.client_id,
+            "settings": settings,
+            "started": datetime.now(UTC).isoformat(),
+            "families": {},
+        }
+        ck.save()
+    jobs = [exporter.run_family(plan) for plan in plans]
+    if audit_log is not None:
+        jobs.append(exporter.run_audit_log(*audit_log))
+    results = await asyncio.gather(*jobs, return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    if errors:
+        ck.save()
+        raise errors[0]
+    return _write_manifest(exporter, before, started)
+
+
+def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportResult:
+    from . import __version__
+
+    ck = exporter.checkpoint
+    after = exporter.lv.stats()
+    families = {}
+    skipped = {}
+    for name, entry in sorted(ck.state["families"].items()):
+        if "skipped" in entry:
+            skipped[name] = entry["skipped"]
+            continue
+        families[name] = {
+            "file": entry["file"],
+            "count": entry["count"],
+            "requests": entry["requests"],
+            "sha256": entry["sha256"],
+            **({"not_exported": entry["details_skipped"]} if entry.get("details_skipped") else {}),
+        }
+    manifest = {
+        "format": FORMAT,
+        "sdk": f"livevox-async {__version__}",
+        "api_version": exporter.lv._api_version,
+        "client_id": exporter.client_id,
+        "started": ck.state["started"],
+        "finished": datetime.now(UTC).isoformat(),
+        "families": families,
+        "skipped": skipped,
+        "totals": {
+            "objects": sum(f["count"] for f in families.values()),
+            "requests": sum(f["requests"] for f in families.values()),
+            "http_requests": after.requests - before.requests,
+            "throttles": after.throttles - before.throttles,
+            "retries": after.retries - before.retries,
+            "relogins": after.relogins - before.relogins,
+            "seconds": round(time.time() - started, 3),
+        },
+    }
+    target = exporter.out_dir / MANIFEST
+    tmp = target.with_suffix(".tmp")
+    tmp.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | JSON_OPTS) + b"\n")
+    tmp.replace(target)
+    shutil.rmtree(ck.dir)
+    return ExportResult(exporter.out_dir, manifest)

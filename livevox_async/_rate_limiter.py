@@ -1,0 +1,259 @@
+"""`TokenBucket`: the client-side rate limiter, adaptive to LiveVox throttling.
+
+- A bucket holds up to `burst` tokens and refills at `rate` tokens per second; each
+  request attempt takes one.
+- Waiters are served strictly first-come, first-served: a newcomer never takes a
+  token while others wait (no barging), and only the head waiter has a timer.
+- Cancellation-safe: a waiter cancelled before its grant leaves the queue; one
+  cancelled after its grant gives the token back.
+- The clock is injectable (`Clock`), monotonic by default (the event loop's).
+- Adaptive (`ThrottleControl`): on a throttle (429 / throttling 503) the rate is cut
+  (x`beta`, at most once per `cut_window` seconds), then climbs back along a CUBIC
+  curve towards and past the rate at the cut, capped by the configured maximum and by
+  twice the measured send rate. With no configured rate the bucket lets everything
+  through until the first throttle, then starts from the measured send rate.
+
+    >>> bucket = TokenBucket(rate=10, burst=3)
+    >>> waited = await bucket.acquire()        # doctest: +SKIP
+    >>> bucket.stats()                         # doctest: +SKIP
+    LimiterStats(rate=10.0, tokens=2.0, waiting=0, granted=1, throttles=0, cuts=0)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import math
+from collections.abc import Callable
+from typing import Protocol
+
+import attrs
+
+from ._exceptions import ConfigurationError
+
+EPSILON = 1e-9
+"""Token arithmetic is in floats: a token counts as whole within this much."""
+
+
+class TimerHandle(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Clock(Protocol):
+    """Time for the limiter: a monotonic `now()` and a way to be called back later."""
+
+    def now(self) -> float: ...
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle: ...
+
+
+class LoopClock:
+    """The running event loop's monotonic clock."""
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
+        return asyncio.get_running_loop().call_later(delay, callback)
+
+
+@attrs.frozen
+class LimiterStats:
+    """A snapshot of a bucket: current rate (None = not limiting), tokens, queue, counters."""
+
+    rate: float | None
+    tokens: float
+    waiting: int
+    granted: int
+    throttles: int
+    cuts: int
+
+
+class ThrottleControl:
+    """The adaptive part: what rate to allow, learned from throttles (CUBIC, as botocore)."""
+
+    def __init__(
+        self,
+        max_rate: float | None,
+        *,
+        beta: float = 0.7,
+        scale: float = 0.4,
+        cut_window: float = 1.0,
+        min_rate: float = 0.5,
+    ) -> None:
+        self.max_rate = max_rate
+        self.beta = beta
+        self.scale = scale
+        self.cut_window = cut_window
+        self.min_rate = min_rate
+        self.enabled = max_rate is not None
+        self._rate_at_cut = max_rate or 0.0
+        self._cut_at: float | None = None
+        self._k = 0.0
+        self._sends: collections.deque[float] = collections.deque()
+        self.throttles = 0
+        self.cuts = 0
+
+    def measured_rate(self, now: float) -> float:
+        """Sends per second over the last second (or since the first send, if sooner)."""
+        sends = self._sends
+        while sends and sends[0] <= now - 1.0:
+            sends.popleft()
+        if not sends:
+            return 0.0
+        return len(sends) / max(now - sends[0], 0.1) if now - sends[0] < 1.0 else float(len(sends))
+
+    def on_send(self, now: float) -> None:
+        self._sends.append(now)
+        if len(self._sends) > 100_000:
+            self._sends.popleft()
+
+    def rate(self, now: float) -> float | None:
+        """The fill rate to use now; None while not limiting at all."""
+        if not self.enabled:
+            return None
+        if self._cut_at is None:
+            return self.max_rate
+        elapsed = now - self._cut_at
+        cubic = self.scale * (elapsed - self._k) ** 3 + self._rate_at_cut
+        measured = self.measured_rate(now)
+        if measured > 0:
+            cubic = min(cubic, 2 * measured + 1)
+        if self.max_rate is not None:
+            cubic = min(cubic, self.max_rate)
+        return max(cubic, self.min_rate)
+
+    def on_throttle(self, now: float) -> bool:
+        """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut."""
+        self.throttles += 1
+        if self._cut_at is not None and now - self._cut_at < self.cut_window:
+            return False
+        current = self.rate(now)
+        base = current if current is not None else self.measured_rate(now)
+        base = max(base, self.min_rate / self.beta)
+        self._rate_at_cut = base
+        self._k = math.cbrt(base * (1 - self.beta) / self.scale)
+        self._cut_at = now
+        self.enabled = True
+        self.cuts += 1
+        return True
+
+
+class TokenBucket:
+    """FIFO token bucket; see the module docstring."""
+
+    def __init__(
+        self,
+        rate: float | None = None,
+        burst: float = 3,
+        *,
+        adaptive: bool = True,
+        clock: Clock | None = None,
+    ) -> None:
+        if rate is not None and rate <= 0:
+            raise ConfigurationError(f"rate must be > 0 requests/second, got {rate}")
+        if burst < 1:
+            raise ConfigurationError(f"burst must be >= 1, got {burst}")
+        self.burst = float(burst)
+        self.adaptive = adaptive
+        self.control = ThrottleControl(rate)
+        self._clock = clock or LoopClock()
+        self._tokens = self.burst
+        self._last: float | None = None
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._timer: TimerHandle | None = None
+        self.granted = 0
+
+    def _refill(self, now: float) -> float | None:
+        rate = self.control.rate(now)
+        if self._last is not None and rate is not None:
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * rate)
+        self._last = now
+        return rate
+
+    def _take(self, now: float) -> None:
+        self.granted += 1
+        self.control.on_send(now)
+
+    async def acquire(self) -> float:
+        """Wait for a token, first come first served; return the seconds waited."""
+        now = self._clock.now()
+        rate = self._refill(now)
+        if not self._waiters and (rate is None or self._tokens >= 1 - EPSILON):
+            if rate is not None:
+                self._tokens -= 1
+            self._take(now)
+            return 0.0
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(future)
+        if len(self._waiters) == 1:
+            self._schedule(rate)
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                # Granted, then cancelled before it could be used: give the token back.
+                self._tokens = min(self.burst, self._tokens + 1)
+                self.granted -= 1
+            else:
+                was_head = bool(self._waiters) and self._waiters[0] is future
+                self._waiters.remove(future)
+                if not was_head:
+                    raise
+            self._wake()
+            raise
+        return self._clock.now() - now
+
+    def _schedule(self, rate: float | None) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._waiters:
+            return
+        delay = 0.0 if rate is None else max(0.0, (1 - self._tokens) / rate)
+        self._timer = self._clock.call_later(delay, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._wake()
+
+    def _wake(self) -> None:
+        now = self._clock.now()
+        rate = self._refill(now)
+        while self._waiters and (rate is None or self._tokens >= 1 - EPSILON):
+            future = self._waiters.popleft()
+            if future.done():
+                continue
+            if rate is not None:
+                self._tokens -= 1
+            self._take(now)
+            future.set_result(None)
+        self._schedule(rate)
+
+    def on_throttle(self) -> None:
+        """LiveVox throttled a request sent with one of this bucket's tokens."""
+        if not self.adaptive:
+            self.control.throttles += 1
+            return
+        now = self._clock.now()
+        self._refill(now)
+        if self.control.on_throttle(now):
+            self._tokens = min(self._tokens, 1.0)
+            self._schedule(self.control.rate(now))
+
+    @property
+    def rate(self) -> float | None:
+        """The current fill rate (requests/second), None while not limiting."""
+        return self.control.rate(self._clock.now())
+
+    def stats(self) -> LimiterStats:
+        now = self._clock.now()
+        rate = self._refill(now)
+        return LimiterStats(
+            rate=rate,
+            tokens=self._tokens,
+            waiting=len(self._waiters),
+            granted=self.granted,
+            throttles=self.control.throttles,
+            cuts=self.control.cuts,
+        )

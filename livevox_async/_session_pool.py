@@ -1,0 +1,119 @@
+"""LiveVox login sessions: opened lazily, once, renewed on expiry, closed at the end.
+
+A client holds one or more `LiveVoxSession`s (one per `Credentials`), all sending over
+the same aiohttp connection pool. Each session logs in on first use, single-flight:
+however many calls arrive together, one login is sent and they all wait for it. When
+LiveVox answers 401 the caller asks for `renew(stale_id)`: the first to ask logs in
+again, the others get the new id. Sessions sharing an access token share a
+`TokenBucket`, since a quota is per token.
+
+`SessionPool.choose(op)` picks the least busy session allowed to call `op` (an agent
+session is never used for a method agents may not call), or refuses locally.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+import attrs
+
+from ._credentials import Credentials
+from ._operation import Operation
+from ._permissions import permission_error, refusal
+from ._rate_limiter import TokenBucket
+
+
+@attrs.frozen
+class Login:
+    """What a successful login returned (the session id stays inside the session)."""
+
+    session_id: str = attrs.field(repr=False)
+    client_id: int
+    user_id: int
+    days_until_password_expires: int | None
+
+
+class LiveVoxSession:
+    """One login of one `Credentials`; its session id is never shown."""
+
+    def __init__(self, credentials: Credentials, bucket: TokenBucket) -> None:
+        self.credentials = credentials
+        self.bucket = bucket
+        self.in_flight = 0
+        self.login: Login | None = None
+        self.logins = 0
+        self._lock = asyncio.Lock()
+
+    @property
+    def kind(self) -> str:
+        return self.credentials.kind
+
+    def __repr__(self) -> str:
+        state = "open" if self.login else "not logged in"
+        who = f"{self.credentials.client_name}/{self.credentials.user_name}"
+        return f"<LiveVoxSession {self.kind} {who} {state}>"
+
+
+LoginFn = Callable[[LiveVoxSession], Awaitable[Login]]
+LogoutFn = Callable[[LiveVoxSession, str], Awaitable[None]]
+
+
+class SessionPool:
+    def __init__(
+        self,
+        credentials: Sequence[Credentials],
+        *,
+        bucket_for: Callable[[Credentials], TokenBucket],
+        login: LoginFn,
+        logout: LogoutFn,
+    ) -> None:
+        self.sessions = [LiveVoxSession(c, bucket_for(c)) for c in credentials]
+        self._login = login
+        self._logout = logout
+        self._turn = 0
+
+    def choose(self, op: Operation) -> LiveVoxSession:
+        """The least busy session allowed to call `op`; PermissionDeniedError if none is."""
+        allowed = [s for s in self.sessions if refusal(op, s.credentials) is None]
+        if not allowed:
+            first = self.sessions[0]
+            reason = refusal(op, first.credentials) or "no session may call it"
+            raise permission_error(
+                op, credentials=first.credentials, reason=reason, local=True, method=op.method
+            )
+        if len(allowed) == 1:
+            return allowed[0]
+        self._turn += 1
+        start = self._turn % len(allowed)
+        rotated = allowed[start:] + allowed[:start]
+        return min(rotated, key=lambda s: s.in_flight)
+
+    async def session_id(self, session: LiveVoxSession) -> str:
+        """The session's id, logging in first if needed (one login for many callers)."""
+        if session.login is not None:
+            return session.login.session_id
+        async with session._lock:
+            if session.login is None:
+                session.login = await self._login(session)
+                session.logins += 1
+            return session.login.session_id
+
+    async def renew(self, session: LiveVoxSession, stale_id: str) -> str:
+        """Replace an expired session id; later callers with the same stale id share the login."""
+        async with session._lock:
+            if session.login is not None and session.login.session_id == stale_id:
+                session.login = None
+                session.login = await self._login(session)
+                session.logins += 1
+            if session.login is None:
+                session.login = await self._login(session)
+                session.logins += 1
+            return session.login.session_id
+
+    async def close(self) -> None:
+        """Log every open session out; errors are the caller's to log, never raised."""
+        for session in self.sessions:
+            if session.login is not None:
+                login, session.login = session.login, None
+                await self._logout(session, login.session_id)

@@ -1,0 +1,147 @@
+"""Sending one HTTP request with aiohttp, and nothing else.
+
+`HttpTransport` owns the aiohttp `ClientSession` (one connection pool shared by every
+LiveVox session of a client) and turns every aiohttp failure into this SDK's
+`TransportError` family at this boundary: aiohttp's exceptions carry URLs and, in their
+`repr`, request headers (`LV-Session`, `LV-Access`), so none of them escapes, not even
+as a chained cause.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import aiohttp
+import attrs
+from multidict import CIMultiDictProxy
+
+from ._exceptions import ConnectError, ConnectionLost, ProtocolError, ReadTimeout, TransportError
+
+
+@attrs.frozen(slots=True)
+class HttpResponse:
+    """A complete HTTP answer: status, headers and the whole body."""
+
+    status: int
+    headers: CIMultiDictProxy[str] = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=False)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+
+
+@attrs.frozen(slots=True)
+class RequestContext:
+    """What an error may say about the request: never a secret."""
+
+    operation: str
+    method: str
+    path: str
+    """The redacted path."""
+    request_id: str
+
+
+class HttpTransport:
+    """One aiohttp session and connector; `send` is the only way out."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        max_connections: int,
+        connect_timeout: float,
+        ssl_context: ssl.SSLContext | bool | None = None,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
+    ) -> None:
+        self.base_url = base_url
+        self._max_connections = max_connections
+        self._connect_timeout = connect_timeout
+        self._ssl = ssl_context if ssl_context is not None else True
+        self._trace_configs = list(trace_configs)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def open(self) -> None:
+        connector = aiohttp.TCPConnector(
+            limit=self._max_connections,
+            limit_per_host=self._max_connections,
+            ssl=self._ssl,
+            enable_cleanup_closed=True,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            trace_configs=self._trace_configs or None,
+            json_serialize=None,  # type: ignore[arg-type]  # bodies are always bytes from orjson
+            raise_for_status=False,
+            auto_decompress=True,
+            skip_auto_headers=("User-Agent",),
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes | None,
+        timeout: float,
+        context: RequestContext,
+    ) -> HttpResponse:
+        """Send and read the whole answer; raise a `TransportError` on any failure."""
+        if self._session is None:
+            raise TransportError("the client is not open: use `async with LiveVox(...)`", **_fields(context))
+        client_timeout = aiohttp.ClientTimeout(
+            total=timeout, sock_connect=min(self._connect_timeout, timeout)
+        )
+        try:
+            async with self._session.request(
+                method,
+                self.base_url + path,
+                params=query or None,
+                data=body,
+                headers=headers,
+                timeout=client_timeout,
+                allow_redirects=False,
+            ) as response:
+                payload = await response.read()
+                return HttpResponse(status=response.status, headers=response.headers, body=payload)
+        except aiohttp.ConnectionTimeoutError:
+            error: TransportError = ConnectError("connecting to LiveVox timed out", **_fields(context))
+        except aiohttp.ClientConnectorError as exc:
+            error = ConnectError(f"could not connect to LiveVox ({_os_reason(exc)})", **_fields(context))
+        except (aiohttp.SocketTimeoutError, TimeoutError):
+            error = ReadTimeout(f"LiveVox did not answer within {timeout:g}s", **_fields(context))
+        except aiohttp.ClientPayloadError:
+            error = ConnectionLost("the connection broke while reading the answer", **_fields(context))
+        except aiohttp.ServerDisconnectedError:
+            error = ConnectionLost("LiveVox closed the connection before answering", **_fields(context))
+        except aiohttp.ClientOSError as exc:
+            error = ConnectionLost(f"the connection failed ({_os_reason(exc)})", **_fields(context))
+        except aiohttp.ClientResponseError as exc:
+            # Raised by aiohttp's parser for a malformed answer (status set to 400 by
+            # aiohttp itself): not a LiveVox 400.
+            error = ProtocolError(f"LiveVox's answer was not valid HTTP ({exc.message})", **_fields(context))
+        except aiohttp.ClientError as exc:
+            error = TransportError(f"HTTP request failed ({type(exc).__name__})", **_fields(context))
+        raise error
+
+
+def _fields(context: RequestContext) -> dict[str, Any]:
+    return {
+        "operation": context.operation,
+        "method": context.method,
+        "path": context.path,
+        "request_id": context.request_id,
+    }
+
+
+def _os_reason(exc: aiohttp.ClientOSError) -> str:
+    return exc.strerror or type(exc).__name__

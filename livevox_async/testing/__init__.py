@@ -1,0 +1,38 @@
+"""A LiveVox simulator: the Session and Configuration APIs, served from memory.
+
+It answers like LiveVox as far as it is publicly known (see the schema): logins with
+access tokens, sessions that expire when idle, the agent allow-list and user roles,
+CRUD with LiveVox's status codes and error bodies, lists with `next` and `/info`,
+searches and related objects over deterministic seeded data. Knobs make it misbehave
+on purpose: a per-token rate limit, latency, and faults (5xx, resets, truncated or
+malformed answers, expired sessions).
+
+In a test (the `livevox_sim` pytest fixture does this for you):
+
+    from livevox_async.testing import Simulator, SimulatorConfig, TenantSize
+
+    async with Simulator(SimulatorConfig(seed=1, size=TenantSize(agents=250))) as sim:
+        async with LiveVox(sim.credentials("Sysadmin"), base_url=sim.base_url) as lv:
+            ...
+        assert sim.state.records("agents")[0]["loginId"] == ...
+
+From a shell: `livevox-sim --port 8089 --agents 20000` (or `python -m livevox_async.testing`).
+"""
+
+from ._app import LoggedRequest
+from ._config import Latency, SimulatorConfig, TenantSize
+from ._faults import FAULT_KINDS, FaultKind, FaultPlan
+from ._simulator import Simulator
+from ._store import Store
+
+__all__ = [
+    "FAULT_KINDS",
+    "FaultKind",
+    "FaultPlan",
+    "Latency",
+    "LoggedRequest",
+    "Simulator",
+    "SimulatorConfig",
+    "Store",
+    "TenantSize",
+]

@@ -1,0 +1,116 @@
+"""`livevox-sim`: run the simulator in its own process until SIGINT/SIGTERM.
+
+    livevox-sim --port 8089 --seed 1 --agents 20000
+    livevox-sim --port 0 --ready-file /tmp/sim.url --rate-limit 50 --burst 2 --hidden-limit
+    python -m livevox_async.testing --latency 0.01,0.05 --fault-rate 0.05
+
+It prints the base URL and every credential it accepts (they are fake, made for tests),
+and with `--ready-file` writes the base URL to that file once it is listening.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._config import Latency, SimulatorConfig, TenantSize
+from ._faults import FaultPlan
+from ._simulator import Simulator
+
+
+def _latency(text: str) -> Latency:
+    low, _, high = text.partition(",")
+    return (float(low), float(high)) if high else float(low)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="livevox-sim", description="Serve a simulated LiveVox tenant over HTTP."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=8089, help="port to listen on; 0 picks a free one (default: 8089)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (default: 1)")
+    parser.add_argument("--agents", type=int, default=20000, help="number of agents (default: 20000)")
+    parser.add_argument("--services", type=int, default=200, help="number of services (default: 200)")
+    parser.add_argument("--call-centers", type=int, default=3, help="number of call centers (default: 3)")
+    parser.add_argument("--idle-timeout", type=float, default=7200.0, help="session idle expiry, seconds")
+    parser.add_argument(
+        "--rate-limit", type=float, help="requests/second allowed per access token (default: none)"
+    )
+    parser.add_argument(
+        "--burst", type=float, default=1.0, help="token bucket size of the rate limit (default: 1)"
+    )
+    parser.add_argument("--hidden-limit", action="store_true", help="answer 429 without Retry-After")
+    parser.add_argument("--latency", type=_latency, help="delay per request: SECONDS or LOW,HIGH")
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.0, help="probability of a transient fault per request"
+    )
+    parser.add_argument("--fault-seed", type=int, help="seed of the fault draws (default: random)")
+    parser.add_argument("--ready-file", type=Path, help="write the base URL here once listening")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> SimulatorConfig:
+    return SimulatorConfig(
+        seed=args.seed,
+        size=TenantSize(call_centers=args.call_centers, services=args.services, agents=args.agents),
+        idle_timeout=args.idle_timeout,
+        rate_limit=args.rate_limit,
+        rate_burst=args.burst,
+        hidden_rate_limit=args.hidden_limit,
+        latency=args.latency,
+        faults=FaultPlan(rate=args.fault_rate, seed=args.fault_seed),
+        host=args.host,
+        port=args.port,
+    )
+
+
+def describe(sim: Simulator) -> str:
+    """The base URL and every credential the simulator accepts, as printed at start-up."""
+    lines = [
+        f"LiveVox simulator listening on {sim.base_url}",
+        f"clientName: {sim.state.client_code}",
+        "LV-Access tokens:",
+        *(f"  [{i}] {token}" for i, token in enumerate(sim.access_tokens)),
+        "users (userName / password):",
+    ]
+    for user in sim.state.values("users"):
+        powers = f" powers={user['managerPowers']}" if user["role"] == "Manager" else ""
+        lines.append(f"  {user['role']:<10} {user['userName']} / {user['password']}{powers}")
+    agent = sim.agent_credentials()
+    lines.append(f'agents (login with "agent": true), e.g. {agent.user_name} / {agent.password}')
+    lines.append("  every agent's password is Agent-<last 5 characters of its loginId>")
+    return "\n".join(lines)
+
+
+async def serve(config: SimulatorConfig, ready_file: Path | None = None) -> None:
+    """Run a simulator until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with Simulator(config) as sim:
+        print(describe(sim), flush=True)
+        if ready_file is not None:
+            partial = ready_file.with_name(ready_file.name + ".partial")
+            partial.write_text(sim.base_url + "\n")
+            os.replace(partial, ready_file)
+        await stop.wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = _config(args)
+    except ValueError as exc:
+        print(f"livevox-sim: {exc}", file=sys.stderr)
+        return 2
+    asyncio.run(serve(config, args.ready_file))
+    return 0

@@ -1,0 +1,219 @@
+"""TokenBucket on a manual clock: rate, burst, FIFO, cancellation, adaptation.
+
+No real time passes: a `ManualClock` stands in for the loop clock, so each test runs in
+milliseconds and asserts exact counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from collections.abc import Callable
+
+import pytest
+
+from livevox_async._rate_limiter import TokenBucket
+
+
+class _Handle:
+    cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class ManualClock:
+    """A clock that moves only when told; due callbacks run as it passes them."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+        self._timers: list[tuple[float, int, Callable[[], None], _Handle]] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:
+        return self.time
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> _Handle:
+        handle = _Handle()
+        heapq.heappush(self._timers, (self.time + delay, next(self._seq), callback, handle))
+        return handle
+
+    async def advance(self, seconds: float) -> None:
+        target = self.time + seconds
+        while self._timers and self._timers[0][0] <= target + 1e-12:
+            when, _, callback, handle = heapq.heappop(self._timers)
+            self.time = max(self.time, when)
+            if not handle.cancelled:
+                callback()
+                await settle()
+        self.time = target
+        await settle()
+
+
+async def settle() -> None:
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+def start(bucket: TokenBucket, order: list[str], name: str) -> asyncio.Task[float]:
+    async def run() -> float:
+        waited = await bucket.acquire()
+        order.append(name)
+        return waited
+
+    return asyncio.ensure_future(run())
+
+
+async def test_burst_is_granted_at_once_then_the_rest_waits() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=10, burst=3, clock=clock)
+    order: list[str] = []
+    tasks = [start(bucket, order, f"t{i}") for i in range(5)]
+    await settle()
+    assert order == ["t0", "t1", "t2"]
+    assert bucket.stats().waiting == 2
+    await clock.advance(0.1)
+    assert order == ["t0", "t1", "t2", "t3"]
+    await clock.advance(0.1)
+    assert order == ["t0", "t1", "t2", "t3", "t4"]
+    assert [t.result() for t in tasks] == pytest.approx([0, 0, 0, 0.1, 0.2])
+
+
+async def test_rate_is_exact_over_many_intervals() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=20, burst=1, clock=clock)
+    order: list[str] = []
+    tasks = [start(bucket, order, str(i)) for i in range(101)]
+    await settle()
+    assert len(order) == 1
+    for second in range(1, 6):
+        await clock.advance(1.0)
+        assert len(order) == 1 + 20 * second
+    assert order == [str(i) for i in range(101)]
+    await asyncio.gather(*tasks)
+    assert bucket.stats().granted == 101
+
+
+async def test_newcomer_never_barges_ahead_of_waiters() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=1, burst=1, clock=clock)
+    order: list[str] = []
+    start(bucket, order, "first")
+    start(bucket, order, "queued")
+    await settle()
+    assert order == ["first"]
+    await clock.advance(0.5)
+    # Half a token accrued; a newcomer must queue behind "queued", not take it.
+    start(bucket, order, "newcomer")
+    await settle()
+    assert order == ["first"]
+    await clock.advance(0.5)
+    assert order == ["first", "queued"]
+    await clock.advance(1.0)
+    assert order == ["first", "queued", "newcomer"]
+
+
+async def test_two_workers_share_grants_evenly() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=10, burst=1, clock=clock)
+    grants = {"a": 0, "b": 0}
+
+    async def worker(name: str) -> None:
+        while True:
+            await bucket.acquire()
+            grants[name] += 1
+
+    workers = [asyncio.ensure_future(worker("a")), asyncio.ensure_future(worker("b"))]
+    await settle()
+    for _ in range(100):
+        await clock.advance(0.1)
+    for w in workers:
+        w.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
+    assert abs(grants["a"] - grants["b"]) <= 1
+    assert grants["a"] + grants["b"] == 101
+
+
+async def test_cancelled_waiter_leaves_the_queue_and_the_next_one_is_served() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=1, burst=1, clock=clock)
+    order: list[str] = []
+    start(bucket, order, "first")
+    head = start(bucket, order, "head")
+    second = start(bucket, order, "second")
+    await settle()
+    head.cancel()
+    await settle()
+    assert bucket.stats().waiting == 1
+    await clock.advance(1.0)
+    assert order == ["first", "second"]
+    assert second.done()
+    assert head.cancelled()
+
+
+async def test_token_granted_then_cancelled_is_refunded() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=1, burst=1, clock=clock)
+    order: list[str] = []
+    start(bucket, order, "first")
+    victim = start(bucket, order, "victim")
+    after = start(bucket, order, "after")
+    await settle()
+    # Grant the victim's token and cancel it in the same loop step, before it resumes.
+    clock.time += 1.0
+    bucket._wake()
+    victim.cancel()
+    await settle()
+    assert victim.cancelled()
+    # The refunded token goes straight to the next waiter, with no extra time.
+    assert order == ["first", "after"]
+    assert bucket.stats().granted == 2
+    assert after.done()
+
+
+async def test_throttle_cuts_the_rate_once_per_window_then_climbs_back() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=100, burst=1, clock=clock)
+    bucket.on_throttle()
+    assert bucket.rate == pytest.approx(70)
+    bucket.on_throttle()  # same window: no second cut
+    assert bucket.rate == pytest.approx(70)
+    assert bucket.stats().throttles == 2
+    assert bucket.stats().cuts == 1
+    rates = []
+    for _ in range(12):
+        await clock.advance(0.5)
+        rates.append(bucket.rate)
+    assert rates == sorted(rates)  # climbs monotonically
+    assert rates[-1] == pytest.approx(100)  # capped at the configured maximum
+
+
+async def test_without_a_rate_nothing_waits_until_the_first_throttle() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=None, burst=2, clock=clock)
+    order: list[str] = []
+    for i in range(50):
+        start(bucket, order, str(i))
+    await settle()
+    assert len(order) == 50
+    assert bucket.rate is None
+    await clock.advance(0.5)
+    bucket.on_throttle()
+    # 50 sends in the last 0.5 s: measured 100/s, cut by 0.7.
+    assert bucket.rate == pytest.approx(70)
+    for i in range(10):
+        start(bucket, order, f"late{i}")
+    await settle()
+    assert len(order) == 51  # one token left after the cut, the rest queue
+    await clock.advance(1.0)
+    assert len(order) == 60  # the 9 queued are served within the next second at ~70/s
+
+
+async def test_non_adaptive_bucket_keeps_its_rate() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=10, burst=1, adaptive=False, clock=clock)
+    bucket.on_throttle()
+    assert bucket.rate == 10
+    assert bucket.stats().throttles == 1
+    assert bucket.stats().cuts == 0
