@@ -33,6 +33,7 @@ generate: $(STAMP)
 	$(BIN)/python -m codegen.generate
 
 demo: $(STAMP)
+	rm -rf demo-export
 	$(BIN)/livevox export --demo --out demo-export
 
 bench: $(STAMP)

@@ -64,7 +64,9 @@ class ExportDiff:
         return not (self.families or self.only_old or self.only_new)
 
     def as_json(self) -> dict[str, Any]:
-        return attrs.asdict(self, recurse=True)
+        """Plain JSON values (tuples as lists), for `livevox diff --json`."""
+        data: dict[str, Any] = orjson.loads(orjson.dumps(attrs.asdict(self, recurse=True)))
+        return data
 
 
 def _manifest(directory: Path) -> dict[str, Any]:

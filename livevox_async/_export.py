@@ -251,7 +251,7 @@ class _Exporter:
         start = _valid_lines(items_file)
         paginator = self.lv.paginate(plan.list_op, dict)
         pages: AsyncIterator[Page[Any]]
-        if start == 0 and plan.info_op is not None:
+        if start == 0 and plan.info_op is not None and not self._refused([plan.info_op]):
             pages = paginator.concurrent_pages(concurrency=self.concurrency)
             ck["requests"] += 1  # the /info call
         else:

@@ -64,7 +64,7 @@ err = Console(stderr=True)
 
 
 def fail(message: str, code: int) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     sys.exit(code)
 
 
@@ -125,6 +125,8 @@ class ProgressBars:
         self.started: dict[str, float] = {}
 
     def __call__(self, event: ExportProgress) -> None:
+        if not self.tasks:
+            self.progress.start()  # only once there is something to show
         if event.family not in self.tasks:
             self.tasks[event.family] = self.progress.add_task(event.family, total=None, rate="")
             self.started[event.family] = time.monotonic()
@@ -216,7 +218,7 @@ async def _demo_export(
         creds = sim.credentials("Sysadmin")
         return await _export(
             lambda: LiveVox(
-                creds, base_url=sim.base_url, rate=rate, burst=5, max_concurrency=concurrency * 4
+                creds, base_url=sim.base_url, rate=rate, burst=2, max_concurrency=concurrency * 4
             ),
             out,
             families,

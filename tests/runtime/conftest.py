@@ -11,11 +11,6 @@ from livevox_async import Credentials, LiveVox
 from livevox_async.testing import Simulator
 
 
-def ops_in_log(sim: Simulator, operation: str) -> int:
-    """How many requests for `operation` reached the simulator."""
-    return sum(1 for entry in sim.request_log if entry.operation == operation)
-
-
 @pytest.fixture
 async def lv(livevox_sim: Simulator) -> AsyncIterator[LiveVox]:
     """A client logged in as the simulator's Sysadmin, with a quick retry backoff."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ops_in_log
+from runtime_support import ops_in_log
 
 from livevox_async import (
     UNSET,

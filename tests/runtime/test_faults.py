@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable
 
 import pytest
-from conftest import ops_in_log
+from runtime_support import ops_in_log
 
 from livevox_async import (
     ConnectError,

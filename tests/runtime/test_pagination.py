@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from conftest import ops_in_log
+from runtime_support import ops_in_log
 
 from livevox_async import Credentials, LiveVox, ProtocolError
 from livevox_async.testing import Simulator

@@ -6,7 +6,7 @@ import asyncio
 
 import attrs
 import pytest
-from conftest import ops_in_log
+from runtime_support import ops_in_log
 
 from livevox_async import AuthenticationError, Credentials, LiveVox, PermissionDeniedError
 from livevox_async.models import AgentCreate
