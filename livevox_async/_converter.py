@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import attrs
 import orjson
-from cattrs import ClassValidationError, IterableValidationError
+from cattrs import ClassValidationError, Converter, IterableValidationError
 from cattrs.cols import is_sequence, list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter
@@ -41,8 +41,6 @@ T = TypeVar("T")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MS = timedelta(milliseconds=1)
 
-converter = make_converter(detailed_validation=True, forbid_extra_keys=False)
-
 
 def _strict(expected: type[Any], *also: type[Any]) -> Callable[[Any, Any], Any]:
     allowed = (expected, *also)
@@ -55,8 +53,13 @@ def _strict(expected: type[Any], *also: type[Any]) -> Callable[[Any, Any], Any]:
     return structure
 
 
-for _type, _also in ((int, ()), (str, ()), (bool, ()), (float, (int,))):
-    converter.register_structure_hook(_type, _strict(_type, *_also))
+PRIMITIVES: dict[type[Any], tuple[type[Any], ...]] = {
+    int: (int,),
+    str: (str,),
+    bool: (bool,),
+    float: (float, int),
+}
+"""JSON-native types, passed through after an exact type check (no coercion)."""
 
 
 def _structure_datetime(value: Any, _: Any) -> datetime:
@@ -71,19 +74,10 @@ def _unstructure_datetime(value: datetime) -> int:
     return (value - EPOCH) // ONE_MS
 
 
-converter.register_structure_hook(datetime, _structure_datetime)
-converter.register_unstructure_hook(datetime, _unstructure_datetime)
-
-
 def _structure_enum(value: Any, cls: type[LiveVoxEnum]) -> LiveVoxEnum:
     if type(value) is not str:
         raise TypeError(f"expected a {cls.__name__} string, got {type(value).__name__}")
     return cls(value)
-
-
-# Registered on the base class: dispatch is by MRO, so this wins over the `str` hook.
-converter.register_structure_hook(LiveVoxEnum, _structure_enum)
-converter.register_unstructure_hook(LiveVoxEnum, lambda v: v._value_)
 
 
 def _is_list(t: Any) -> bool:
@@ -101,9 +95,6 @@ def _strict_list(t: Any, conv: Any) -> Callable[[Any, Any], Any]:
     return structure
 
 
-converter.register_structure_hook_factory(_is_list, _strict_list)
-
-
 def _is_unset_union(t: Any) -> bool:
     return isinstance(t, types.UnionType) and UnsetType in typing.get_args(t)
 
@@ -111,8 +102,20 @@ def _is_unset_union(t: Any) -> bool:
 def _structure_unset_union(t: Any, conv: Any) -> Callable[[Any, Any], Any]:
     rest = [a for a in typing.get_args(t) if a is not UnsetType]
     inner: Any = rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]  # noqa: UP007
-    inner_hook = conv.get_structure_hook(inner)
     accepts_none = type(None) in rest
+    if inner in PRIMITIVES:
+        # The hot path of every optional field: inline the check, no second call.
+        allowed = PRIMITIVES[inner]
+
+        def structure_primitive(value: Any, _: Any) -> Any:
+            if type(value) in allowed:
+                return value
+            if value is None:
+                return UNSET
+            raise TypeError(f"expected {inner.__name__}, got {type(value).__name__}")
+
+        return structure_primitive
+    inner_hook = conv.get_structure_hook(inner)
 
     def structure(value: Any, _: Any) -> Any:
         if value is None and not accepts_none:
@@ -122,11 +125,65 @@ def _structure_unset_union(t: Any, conv: Any) -> Callable[[Any, Any], Any]:
     return structure
 
 
-converter.register_structure_hook_factory(_is_unset_union, _structure_unset_union)
-
-
 def _wire_names(cls: type[Any]) -> dict[str, Any]:
     return {a.name: override(rename=a.metadata.get("wire", a.name)) for a in attrs.fields(cls)}
+
+
+_ABSENT = object()
+
+
+def _compile_model(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
+    """A structure function for one model, compiled from source like cattrs does, but leaner.
+
+    Primitive fields are type-checked inline and every attribute is set on an instance
+    made without `__init__` (models have no validators): no per-field call, no kwargs
+    dict. It fails with a bare exception on the first mismatch; the caller re-runs the
+    detailed converter to say where and why.
+    """
+    fields = attrs.fields(attrs.resolve_types(cls))
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "UNSET": UNSET}
+    namespace["ABSENT"] = _ABSENT
+    lines = [
+        "def structure(o, _):",
+        "    if type(o) is not dict:",
+        "        raise TypeError",
+        "    inst = new(cls)",
+    ]
+    for index, field in enumerate(fields):
+        wire = field.metadata.get("wire", field.name)
+        args = typing.get_args(field.type) if _is_unset_union(field.type) else ()
+        rest = [a for a in args if a is not UnsetType]
+        if not args:
+            target: Any = field.type
+        else:
+            target = rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]  # noqa: UP007
+        lines.append(f"    v = o[{wire!r}]" if not args else f"    v = o.get({wire!r}, ABSENT)")
+        indent = "    "
+        if args:
+            none_means = "None" if type(None) in rest else "UNSET"
+            lines += [
+                "    if v is ABSENT:",
+                f"        inst.{field.name} = UNSET",
+                "    elif v is None:",
+                f"        inst.{field.name} = {none_means}",
+                "    else:",
+            ]
+            indent = "        "
+        if target in PRIMITIVES:
+            namespace[f"ok{index}"] = PRIMITIVES[target]
+            lines += [
+                f"{indent}if type(v) not in ok{index}:",
+                f"{indent}    raise TypeError",
+                f"{indent}inst.{field.name} = v",
+            ]
+        else:
+            namespace[f"hook{index}"] = conv.get_structure_hook(target)
+            namespace[f"type{index}"] = target
+            lines.append(f"{indent}inst.{field.name} = hook{index}(v, type{index})")
+    lines.append("    return inst")
+    exec(compile("\n".join(lines), f"<livevox structure {cls.__qualname__}>", "exec"), namespace)
+    structure: Callable[[Any, Any], Any] = namespace["structure"]
+    return structure
 
 
 def _structure_model(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
@@ -140,11 +197,29 @@ def _structure_model(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
     return structure
 
 
-converter.register_structure_hook_factory(attrs.has, _structure_model)
-converter.register_unstructure_hook_factory(
-    attrs.has,
-    lambda cls, conv: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **_wire_names(cls)),
-)
+def _make_converter(*, detailed: bool) -> Converter:
+    conv = make_converter(detailed_validation=detailed, forbid_extra_keys=False)
+    for kind, allowed in PRIMITIVES.items():
+        conv.register_structure_hook(kind, _strict(kind, *allowed[1:]))
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
+    # Registered on the base class: dispatch is by MRO, so this wins over the `str` hook.
+    conv.register_structure_hook(LiveVoxEnum, _structure_enum)
+    conv.register_unstructure_hook(LiveVoxEnum, lambda v: v._value_)
+    conv.register_structure_hook_factory(_is_list, _strict_list)
+    conv.register_structure_hook_factory(_is_unset_union, _structure_unset_union)
+    conv.register_structure_hook_factory(attrs.has, _structure_model if detailed else _compile_model)
+    conv.register_unstructure_hook_factory(
+        attrs.has,
+        lambda cls, c: make_dict_unstructure_fn(cls, c, _cattrs_omit_if_default=True, **_wire_names(cls)),
+    )
+    return conv
+
+
+converter = _make_converter(detailed=False)
+"""The converter used for every model: plain generated code, no per-field bookkeeping."""
+_explaining = _make_converter(detailed=True)
+"""The same rules with cattrs' detailed validation: run only to say *where* decoding failed."""
 
 
 def _problems(exc: BaseException, path: str) -> list[str]:
@@ -169,8 +244,13 @@ def structure(data: Any, cls: Any, *, path: str = "$") -> Any:
     """Decode already-parsed JSON into `cls`; raise `DecodeError` naming each bad path."""
     try:
         return converter.structure(data, cls)
+    except Exception:  # any failure of the fast path is re-run to be explained
+        pass
+    try:
+        _explaining.structure(data, cls)
     except (ClassValidationError, IterableValidationError, TypeError, ValueError, KeyError) as exc:
         raise DecodeError("answer does not match the schema", problems=_problems(exc, path)) from None
+    raise DecodeError("answer does not match the schema", problems=[f"{path}: could not be decoded"])
 
 
 def unstructure(obj: Any) -> Any:
