@@ -160,12 +160,15 @@ def list_wrapper(doc: dict[str, Any], op: dict[str, Any]) -> tuple[str, dict[str
 def bundle(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
     """Load and validate; raise SchemaError listing every problem."""
     doc = load(schema_dir)
-    problems = []
+    try:
+        problems = _check_extensions(doc)
+    except (AttributeError, TypeError, KeyError):
+        problems = []  # not even shaped like OpenAPI: the meta-schema check below says why
     try:
         validate_openapi(doc)
     except OpenAPIValidationError as exc:
-        problems.append(f"not valid OpenAPI 3.1: {exc.message} at {'/'.join(map(str, exc.path))}")
-    problems += _check_extensions(doc)
+        where = "/".join(map(str, exc.absolute_path)) or "the document root"
+        problems.append(f"not valid OpenAPI 3.1: {exc.message} (at {where})")
     if problems:
         raise SchemaError("\n".join(problems))
     return doc

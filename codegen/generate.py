@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.output / name).unlink()
     for name, text in files.items():
         (args.output / name).write_text(text)
-    print(f"generated {len(files)} modules in {args.output.relative_to(ROOT)}")
+    print(f"generated {len(files)} modules in {args.output}")
     return 0
 
 
