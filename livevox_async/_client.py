@@ -417,12 +417,14 @@ class LiveVox(Resources):
             context = RequestContext(op.id, op.method, shown_path, uuid.uuid4().hex)
             headers["LV_REQUEST_TRACKING_ID"] = context.request_id
 
-            waited = await session.bucket.acquire()
-            started = time.monotonic()
             session.in_flight += 1
-            self._stats.requests += 1
             try:
+                # The in-flight slot first, then the token: a token is spent only when the
+                # request can go out at once, so the server never sees a queued-up burst.
                 async with self._in_flight:
+                    waited = await session.bucket.acquire()
+                    started = time.monotonic()
+                    self._stats.requests += 1
                     response = await self._transport.send(
                         op.method,
                         url_path,
