@@ -10,7 +10,13 @@ The access token and password are never shown by `repr`, logs or errors.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
+
+
+def _powers(powers: Iterable[str]) -> frozenset[str]:
+    return frozenset(powers)
 
 
 @attrs.frozen(kw_only=True)
@@ -31,7 +37,7 @@ class Credentials:
     LiveVox does not report it; when given, methods the role may not call are refused
     before sending, and a pool routes them to another session.
     """
-    manager_powers: frozenset[str] = attrs.field(factory=frozenset, converter=frozenset)
+    manager_powers: frozenset[str] = attrs.field(factory=frozenset, converter=_powers)
     """For a Manager: the optional powers granted (`Administer Agents`, `Dialing Strategies`)."""
 
     @property

@@ -109,6 +109,7 @@ class Engine:
         rate_limit: RateLimit | None,
         latency: Latency,
         seed: int,
+        log_requests: bool,
     ) -> None:
         self.store = store
         self.sessions = sessions
@@ -116,6 +117,7 @@ class Engine:
         self.rate_limit = rate_limit
         self.latency = latency
         self.log: list[LoggedRequest] = []
+        self._log_requests = log_requests
         self._latency_rng = random.Random(seed)
         self._router = Router(OPERATIONS.values())
         self._handlers: dict[str, Handler] = {op.id: handler_for(op, store) for op in OPERATIONS.values()}
@@ -143,19 +145,12 @@ class Engine:
             self._throttle(token_index)
             await self._delay()
             fault = self.faults.choose(op.id)
-            if fault in ERROR_STATUS_KINDS:
-                retry = {} if self.rate_limit and self.rate_limit.hidden else {"Retry-After": "1"}
-                raise Problem(int(fault), _FAULT_MESSAGES[fault], retry if fault == "429" else None)
-            if fault == "slow_headers":
-                await asyncio.sleep(self.faults.slow_seconds)
-                if request.transport is None or request.transport.is_closing():
-                    self._record(request, op, CLIENT_GONE, session, token_index, fault)
-                    return web.Response(status=CLIENT_GONE)
-            if fault == "expire_session" and session is not None:
-                self.sessions.close(session.id)
+            if not await self._fault_before(request, fault, session):
+                self._record(request, op, CLIENT_GONE, session, token_index, fault)
+                return web.Response(status=CLIENT_GONE)
             call = await self._call(request, op, path_params, version)
-            session = call.session or session
             status, body = self._handlers[op.id](call)
+            session = call.session or session
         except Problem as problem:
             status, body, headers = problem.status, problem.body(), problem.headers
         self._record(request, op, status, session, token_index, fault)
@@ -164,6 +159,21 @@ class Engine:
         if body is None:
             return web.Response(status=status, headers=headers)
         return web.Response(status=status, body=body, content_type="application/json", headers=headers)
+
+    async def _fault_before(
+        self, request: web.Request, fault: FaultKind | None, session: Session | None
+    ) -> bool:
+        """Apply a fault decided before processing; False when the client left meanwhile."""
+        if fault in ERROR_STATUS_KINDS:
+            hidden = self.rate_limit is not None and self.rate_limit.hidden
+            headers = {"Retry-After": "1"} if fault == "429" and not hidden else None
+            raise Problem(int(fault), _FAULT_MESSAGES[fault], headers)
+        if fault == "slow_headers":
+            await asyncio.sleep(self.faults.slow_seconds)
+            return request.transport is not None and not request.transport.is_closing()
+        if fault == "expire_session" and session is not None:
+            self.sessions.close(session.id)
+        return True
 
     def _record(
         self,
@@ -174,6 +184,8 @@ class Engine:
         token_index: int | None,
         fault: FaultKind | None,
     ) -> None:
+        if not self._log_requests:
+            return
         self.log.append(
             LoggedRequest(
                 request.method,

@@ -66,3 +66,5 @@ class SimulatorConfig:
     port: int = 0
     access_tokens: int = attrs.field(default=5, validator=_at_least_one)
     """How many `LV-Access` tokens the client holds (LiveVox issues up to 5)."""
+    log_requests: bool = True
+    """Keep `Simulator.request_log` (a long-running server nobody inspects can skip it)."""

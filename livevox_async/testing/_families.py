@@ -87,19 +87,15 @@ def _prepare_user(store: Store, caller: Caller, changes: Record, current: Record
         raise Problem(400, f"roleId: unknown role id {role_id}")
     if role is not None and role_id is not None and ROLE_IDS[role] != role_id:
         raise Problem(400, f"roleId: {role_id} is not the id of role {role!r}")
-    role = role or (ROLE_NAMES[role_id] if role_id is not None else None)
-    if role is not None:
-        if role == "Sysadmin" and caller.role == "Superuser":
+    named = role or (ROLE_NAMES[role_id] if role_id is not None else None)
+    effective = named or (current["role"] if current else "Manager")
+    if named is not None or current is None:
+        if effective == "Sysadmin" and caller.role == "Superuser":
             raise Problem(403, "a Superuser may not give users the Sysadmin role")
-        changes["role"], changes["roleId"] = role, ROLE_IDS[role]
-    granted, excluded = (
-        changes.pop("optionalManagerPowers", None),
-        changes.pop("optionalExcludedPowers", None),
-    )
-    if current is None or role is not None or granted is not None or excluded is not None:
-        effective = role or (current["role"] if current else "Manager")
-        changes.setdefault("role", effective)
-        changes.setdefault("roleId", ROLE_IDS[effective])
+        changes["role"], changes["roleId"] = effective, ROLE_IDS[effective]
+    granted = changes.pop("optionalManagerPowers", None)
+    excluded = changes.pop("optionalExcludedPowers", None)
+    if "role" in changes or granted is not None or excluded is not None:
         changes["managerPowers"] = manager_powers(effective, granted, excluded)
     if "password" in changes:
         check_password("password", changes["password"])
@@ -196,6 +192,11 @@ def _template_related(store: Store, template: Record) -> Record:
     }
 
 
+def _add_remove(name: str, field: str, target: str) -> dict[str, Link]:
+    """The `add_<name>` / `remove_<name>` methods that edit the reference list `field`."""
+    return {f"add_{name}": Link(field, target, "add"), f"remove_{name}": Link(field, target, "remove")}
+
+
 _ON_SERVICES = ("services",)
 
 FAMILIES: dict[str, FamilySpec] = {
@@ -218,12 +219,8 @@ FAMILIES: dict[str, FamilySpec] = {
             "phoneNumber": _contains("phone"),
         },
         related=_agent_related,
-        links={
-            "add_service": Link("assignedService", "services", "add"),
-            "remove_service": Link("assignedService", "services", "remove"),
-            "add_skill": Link("agentSkill", "agent_skills", "add"),
-            "remove_skill": Link("agentSkill", "agent_skills", "remove"),
-        },
+        links=_add_remove("service", "assignedService", "services")
+        | _add_remove("skill", "agentSkill", "agent_skills"),
         principal="agent",
     ),
     "agent_skills": FamilySpec(id_base=401),
@@ -310,10 +307,7 @@ FAMILIES: dict[str, FamilySpec] = {
             "email": _contains("email"),
         },
         visible=_sees_user,
-        links={
-            "add_service": Link("service", "services", "add"),
-            "remove_service": Link("service", "services", "remove"),
-        },
+        links=_add_remove("service", "service", "services"),
         principal="user",
     ),
     "voices": FamilySpec(id_base=1),

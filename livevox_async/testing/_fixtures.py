@@ -1,4 +1,4 @@
-"""The fixtures of the `livevox` pytest plugin; `pytest_plugin.py` shows their use (they need pytest-asyncio)."""
+"""The fixtures of the `livevox` pytest plugin (`pytest_plugin.py` shows their use)."""
 
 from __future__ import annotations
 

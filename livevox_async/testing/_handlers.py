@@ -88,10 +88,9 @@ def parse_params(op: Operation, path: Mapping[str, str], query: Mapping[str, str
     return params
 
 
-def decode_body(op: Operation, raw: bytes) -> Record | None:
+def decode_body(op: Operation, raw: bytes) -> Record:
     """The request body checked against the operation's model; 400 naming each bad field."""
-    if op.body is None:
-        return None
+    assert op.body is not None
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -112,10 +111,12 @@ def decode_body(op: Operation, raw: bytes) -> Record | None:
 _DENIED = "invalid client name, user name or password"
 
 
-def _principal(call: Call) -> tuple[str, Record]:
-    """The agent or user a login or password change names, if its password matches; else 401."""
+def _principal(call: Call) -> tuple[str, Record, int]:
+    """The family and record of the agent or user a login or password change names, and the
+    index of its access token; 401 unless the token is known and the password matches."""
     store, body = call.store, call.body or {}
-    if call.sessions.token_index(call.access_token) is None:
+    token_index = call.sessions.token_index(call.access_token)
+    if token_index is None:
         raise Problem(401, "the LV-Access token is missing or not valid")
     family = "agents" if body.get("agent") else "users"
     name = body["userName"].upper() if family == "agents" else body["userName"]
@@ -127,14 +128,12 @@ def _principal(call: Call) -> tuple[str, Record]:
         raise Problem(401, _DENIED)
     if record["locked"] or not record.get("active", True):
         raise Problem(401, "the account is locked or inactive")
-    return family, record
+    return family, record, token_index
 
 
 def login(call: Call) -> Answer:
-    family, record = _principal(call)
-    token_index = call.sessions.token_index(call.access_token)
+    family, record, token_index = _principal(call)
     kind = call.store.specs[family].principal
-    assert token_index is not None
     assert kind is not None
     call.session = call.sessions.open(kind, record["id"], token_index)
     client = call.store.get("clients", call.store.client_id)
@@ -162,7 +161,7 @@ def logout(call: Call) -> Answer:
 
 
 def change_password(call: Call) -> Answer:
-    family, record = _principal(call)
+    family, record, _ = _principal(call)
     body = call.body or {}
     check_password("newPassword", body["newPassword"])
     if body["newPassword"] == body["password"]:
@@ -200,7 +199,7 @@ def _selection(call: Call) -> list[Record]:
     filters = [(field, call.params[p]) for p, field in spec.list_filters.items() if p in call.params]
     criteria = [(spec.search[key], wanted) for key, wanted in (call.body or {}).items()]
     visible, caller = spec.visible, call.caller
-    model = (op.result if op.is_list else None) or LIST_MODELS[op.family]
+    model = (op.result if op.is_list else None) or LIST_MODELS[op.family]  # info counts list items
     if not filters and not criteria and (visible is None or caller is None):
         return store.items(op.family, model)
     fields = wire_fields(model)

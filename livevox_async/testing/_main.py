@@ -69,6 +69,7 @@ def _config(args: argparse.Namespace) -> SimulatorConfig:
         faults=FaultPlan(rate=args.fault_rate, seed=args.fault_seed),
         host=args.host,
         port=args.port,
+        log_requests=False,  # nobody can read it from outside the process
     )
 
 
@@ -97,11 +98,11 @@ async def serve(config: SimulatorConfig, ready_file: Path | None = None) -> None
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with Simulator(config) as sim:
-        print(describe(sim), flush=True)
         if ready_file is not None:
             partial = ready_file.with_name(ready_file.name + ".partial")
             partial.write_text(sim.base_url + "\n")
             os.replace(partial, ready_file)
+        print(describe(sim), flush=True)
         await stop.wait()
 
 

@@ -58,6 +58,7 @@ class Simulator:
             rate_limit=None,
             latency=self.config.latency,
             seed=self.config.seed,
+            log_requests=self.config.log_requests,
         )
         self.set_rate_limit(
             self.config.rate_limit, burst=self.config.rate_burst, hidden=self.config.hidden_rate_limit
