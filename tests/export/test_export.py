@@ -169,3 +169,21 @@ async def test_manifest_describes_the_files(export: Export, tmp_path: Path) -> N
         assert data.count(b"\n") == family["count"]
     assert manifest["sdk"].startswith("livevox-async ")
     assert set(manifest["totals"]) >= {"requests", "throttles", "retries", "objects"}
+
+
+async def test_audit_log_export_for_a_date_range(
+    export: Export, livevox_sim: Simulator, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    entries = livevox_sim.state.records("audit_log")
+    stamps = sorted(e["timestamp"] for e in entries)
+    start_ms, end_ms = stamps[len(stamps) // 4], stamps[3 * len(stamps) // 4]
+    start = datetime.fromtimestamp(start_ms / 1000, UTC)
+    end = datetime.fromtimestamp(end_ms / 1000, UTC)
+    result = await export(tmp_path / "out", families=["voices"], audit_log=(start, end))
+    exported = read_jsonl(tmp_path / "out" / "audit_log.jsonl")
+    expected = sorted((e for e in entries if start_ms <= e["timestamp"] <= end_ms), key=lambda e: e["id"])
+    assert [r["audit_log.search"] for r in exported] == expected
+    assert [r["id"] for r in exported] == sorted(r["id"] for r in exported)
+    assert result.manifest["families"]["audit_log"]["count"] == len(expected) > 0
