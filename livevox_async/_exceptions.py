@@ -37,9 +37,26 @@ token or a session id.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 SessionKind = Literal["agent", "user"]
+
+
+class RequestInfo(TypedDict, total=False):
+    """Where an error happened; every key optional. Never holds a secret."""
+
+    operation: str | None
+    method: str | None
+    path: str | None
+    """Redacted: no session id."""
+    request_id: str | None
+
+
+class AnswerInfo(RequestInfo, total=False):
+    """`RequestInfo` plus LiveVox's `{code, message}` error body."""
+
+    code: int | None
+    lv_message: str | None
 
 
 class LiveVoxError(Exception):
@@ -50,21 +67,13 @@ class LiveVoxError(Exception):
     path: str | None
     request_id: str | None
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        operation: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
+    def __init__(self, message: str, **where: Unpack[RequestInfo]) -> None:
         super().__init__(message)
         self.message = message
-        self.operation = operation
-        self.method = method
-        self.path = path
-        self.request_id = request_id
+        self.operation = where.get("operation")
+        self.method = where.get("method")
+        self.path = where.get("path")
+        self.request_id = where.get("request_id")
 
     def __str__(self) -> str:
         where = f"{self.method} {self.path}" if self.method and self.path else None
@@ -126,14 +135,11 @@ class DecodeError(LiveVoxError):
         status: int | None = None,
         content_type: str | None = None,
         length: int | None = None,
-        operation: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        request_id: str | None = None,
+        **where: Unpack[RequestInfo],
     ) -> None:
         if problems:
             message = f"{message}: " + "; ".join(problems[:5]) + (" …" if len(problems) > 5 else "")
-        super().__init__(message, operation=operation, method=method, path=path, request_id=request_id)
+        super().__init__(message, **where)
         self.problems = tuple(problems)
         self.status = status
         self.content_type = content_type
@@ -153,22 +159,17 @@ class APIError(LiveVoxError):
 
     status: int
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int,
-        code: int | None = None,
-        lv_message: str | None = None,
-        operation: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(message, operation=operation, method=method, path=path, request_id=request_id)
+    def __init__(self, message: str, *, status: int, **answer: Unpack[AnswerInfo]) -> None:
+        super().__init__(
+            message,
+            operation=answer.get("operation"),
+            method=answer.get("method"),
+            path=answer.get("path"),
+            request_id=answer.get("request_id"),
+        )
         self.status = status
-        self.code = code
-        self.lv_message = lv_message
+        self.code = answer.get("code")
+        self.lv_message = answer.get("lv_message")
 
 
 class BadRequestError(APIError):
@@ -198,23 +199,9 @@ class PermissionDeniedError(APIError):
         agent_allowed: bool,
         local: bool,
         status: int = 403,
-        code: int | None = None,
-        lv_message: str | None = None,
-        operation: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        request_id: str | None = None,
+        **answer: Unpack[AnswerInfo],
     ) -> None:
-        super().__init__(
-            message,
-            status=status,
-            code=code,
-            lv_message=lv_message,
-            operation=operation,
-            method=method,
-            path=path,
-            request_id=request_id,
-        )
+        super().__init__(message, status=status, **answer)
         self.session_kind = session_kind
         self.roles = tuple(roles)
         self.manager_power = manager_power
@@ -242,23 +229,9 @@ class RateLimitError(APIError):
         *,
         retry_after: float | None,
         status: int,
-        code: int | None = None,
-        lv_message: str | None = None,
-        operation: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        request_id: str | None = None,
+        **answer: Unpack[AnswerInfo],
     ) -> None:
-        super().__init__(
-            message,
-            status=status,
-            code=code,
-            lv_message=lv_message,
-            operation=operation,
-            method=method,
-            path=path,
-            request_id=request_id,
-        )
+        super().__init__(message, status=status, **answer)
         self.retry_after = retry_after
 
 
