@@ -146,7 +146,8 @@ class ProgressBars:
             )
 
 
-def summary_table(result: ExportResult, rate: float | None) -> Table:
+def summary_table(result: ExportResult, rate: float | None) -> tuple[Table, str]:
+    """The per-family table and the line below it (rate achieved, throttles, retries, time)."""
     manifest = result.manifest
     totals = manifest["totals"]
     table = Table(title=f"Exported to {result.out_dir}", title_justify="left")
@@ -160,12 +161,11 @@ def summary_table(result: ExportResult, rate: float | None) -> Table:
     table.add_section()
     table.add_row("total", str(totals["objects"]), str(totals["http_requests"]))
     limit = f" (limit {rate:g}/s, {achieved / rate:.0%})" if rate else ""
-    table.caption = (
+    line = (
         f"{achieved:.1f} requests/s{limit} · {totals['throttles']} throttled · "
         f"{totals['retries']} retried · {totals['seconds']:.1f}s"
     )
-    table.caption_justify = "left"
-    return table
+    return table, line
 
 
 async def _export(
@@ -213,7 +213,8 @@ async def _demo_export(
             err.print(
                 f"[bold]demo:[/] LiveVox simulator at {sim.base_url} with {DEMO_SIZE['agents']} agents, "
                 f"{DEMO_SIZE['services']} services; it allows {DEMO_RATE:g} requests/s per token, "
-                f"the client sends at most {rate:g}/s"
+                f"the client sends at most {rate:g}/s",
+                soft_wrap=True,
             )
         creds = sim.credentials("Sysadmin")
         return await _export(
@@ -308,7 +309,10 @@ def export_command(
     if as_json:
         click.echo(orjson.dumps(result.manifest, option=orjson.OPT_INDENT_2).decode())
     elif not quiet:
-        Console().print(summary_table(result, rate or (DEMO_RATE if demo else None)))
+        table, line = summary_table(result, rate or (DEMO_RATE if demo else None))
+        console = Console()
+        console.print(table)
+        console.print(line, soft_wrap=True, highlight=False)
 
 
 @main.command("diff")
