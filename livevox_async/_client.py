@@ -434,6 +434,8 @@ class LiveVox(Resources):
                         timeout=timeout,
                         context=context,
                     )
+                if not self._is_throttle(response):
+                    session.bucket.on_success()  # the rate LiveVox answers is what adaptation learns
                 if 200 <= response.status < 300:
                     result = decode(response, context)
                     self._budget.on_success()

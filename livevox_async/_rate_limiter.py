@@ -8,10 +8,10 @@
   cancelled after its grant gives the token back.
 - The clock is injectable (`Clock`), monotonic by default (the event loop's).
 - Adaptive (`ThrottleControl`): on a throttle (429 / throttling 503) the rate is cut
-  (x`beta`, at most once per `cut_window` seconds), then climbs back along a CUBIC
-  curve towards and past the rate at the cut, capped by the configured maximum and by
+  to `beta` times the rate LiveVox answered (at most once per `cut_window` seconds),
+  then climbs back along a CUBIC curve towards and past that rate, capped by the configured maximum and by
   twice the measured send rate. With no configured rate the bucket lets everything
-  through until the first throttle, then starts from the measured send rate.
+  through until the first throttle, then starts from the answered rate.
 
     >>> bucket = TokenBucket(rate=10, burst=3)
     >>> waited = await bucket.acquire()        # doctest: +SKIP
@@ -69,14 +69,45 @@ class LimiterStats:
     cuts: int
 
 
+class EventRate:
+    """Events per second over a sliding window, or since `start` when that is sooner."""
+
+    def __init__(self, window: float = 1.0, *, shortest: float = 0.01) -> None:
+        self.window = window
+        self.shortest = shortest
+        self._times: collections.deque[float] = collections.deque(maxlen=100_000)
+
+    def add(self, now: float) -> None:
+        self._times.append(now)
+
+    def per_second(self, now: float, *, start: float | None = None) -> float:
+        times = self._times
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if not times:
+            return 0.0
+        since = times[0] if start is None else start
+        return len(times) / min(self.window, max(now - since, self.shortest))
+
+
 class ThrottleControl:
-    """The adaptive part: what rate to allow, learned from throttles (CUBIC, as botocore)."""
+    """The adaptive part: what rate to allow, learned from throttles (CUBIC, as botocore).
+
+    On a throttle the rate drops to `beta` times the rate LiveVox actually *answered*
+    successfully over the last second (the sends that were throttled tell nothing about
+    the limit), then climbs back along a CUBIC curve that flattens at that rate and only
+    slowly probes beyond it. botocore bases the cut on the rate it sent, which after a
+    burst of throttles is far above the limit and takes many cuts to come down.
+
+    Early on, when less than `cut_window` has passed since the first send, the estimate
+    rests on little data, so cuts may follow each other sooner (every 0.1 s at least).
+    """
 
     def __init__(
         self,
         max_rate: float | None,
         *,
-        beta: float = 0.7,
+        beta: float = 0.8,
         scale: float = 0.4,
         cut_window: float = 1.0,
         min_rate: float = 0.5,
@@ -90,23 +121,16 @@ class ThrottleControl:
         self._rate_at_cut = max_rate or 0.0
         self._cut_at: float | None = None
         self._k = 0.0
-        self._sends: collections.deque[float] = collections.deque()
+        self.sends = EventRate()
+        self.successes = EventRate()
+        self._first_send: float | None = None
         self.throttles = 0
         self.cuts = 0
 
-    def measured_rate(self, now: float) -> float:
-        """Sends per second over the last second (or since the first send, if sooner)."""
-        sends = self._sends
-        while sends and sends[0] <= now - 1.0:
-            sends.popleft()
-        if not sends:
-            return 0.0
-        return len(sends) / max(now - sends[0], 0.1) if now - sends[0] < 1.0 else float(len(sends))
-
     def on_send(self, now: float) -> None:
-        self._sends.append(now)
-        if len(self._sends) > 100_000:
-            self._sends.popleft()
+        self.sends.add(now)
+        if self._first_send is None:
+            self._first_send = now
 
     def rate(self, now: float) -> float | None:
         """The fill rate to use now; None while not limiting at all."""
@@ -116,9 +140,9 @@ class ThrottleControl:
             return self.max_rate
         elapsed = now - self._cut_at
         cubic = self.scale * (elapsed - self._k) ** 3 + self._rate_at_cut
-        measured = self.measured_rate(now)
-        if measured > 0:
-            cubic = min(cubic, 2 * measured + 1)
+        sent = self.sends.per_second(now)
+        if sent > 0:
+            cubic = min(cubic, 2 * sent + 1)
         if self.max_rate is not None:
             cubic = min(cubic, self.max_rate)
         return max(cubic, self.min_rate)
@@ -126,10 +150,15 @@ class ThrottleControl:
     def on_throttle(self, now: float) -> bool:
         """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut."""
         self.throttles += 1
-        if self._cut_at is not None and now - self._cut_at < self.cut_window:
+        started = self._first_send if self._first_send is not None else now
+        window = min(self.cut_window, max(0.1, now - started))
+        if self._cut_at is not None and now - self._cut_at < window:
             return False
+        answered = self.successes.per_second(now, start=started)
         current = self.rate(now)
-        base = current if current is not None else self.measured_rate(now)
+        if answered <= 0:
+            answered = current if current is not None else self.sends.per_second(now) * self.beta
+        base = min(answered, current) if current is not None else answered
         base = max(base, self.min_rate / self.beta)
         self._rate_at_cut = base
         self._k = math.cbrt(base * (1 - self.beta) / self.scale)
@@ -229,6 +258,10 @@ class TokenBucket:
             self._take(now)
             future.set_result(None)
         self._schedule(rate)
+
+    def on_success(self) -> None:
+        """LiveVox answered a request sent with one of this bucket's tokens (not throttled)."""
+        self.control.successes.add(self._clock.now())
 
     def on_throttle(self) -> None:
         """LiveVox throttled a request sent with one of this bucket's tokens."""

@@ -175,10 +175,10 @@ async def test_token_granted_then_cancelled_is_refunded() -> None:
 async def test_throttle_cuts_the_rate_once_per_window_then_climbs_back() -> None:
     clock = ManualClock()
     bucket = TokenBucket(rate=100, burst=1, clock=clock)
-    bucket.on_throttle()
-    assert bucket.rate == pytest.approx(70)
+    bucket.on_throttle()  # nothing answered yet: cut from the current rate
+    assert bucket.rate == pytest.approx(80)
     bucket.on_throttle()  # same window: no second cut
-    assert bucket.rate == pytest.approx(70)
+    assert bucket.rate == pytest.approx(80)
     assert bucket.stats().throttles == 2
     assert bucket.stats().cuts == 1
     rates = []
@@ -198,16 +198,39 @@ async def test_without_a_rate_nothing_waits_until_the_first_throttle() -> None:
     await settle()
     assert len(order) == 50
     assert bucket.rate is None
+    for _ in range(30):
+        bucket.on_success()
     await clock.advance(0.5)
     bucket.on_throttle()
-    # 50 sends in the last 0.5 s: measured 100/s, cut by 0.7.
-    assert bucket.rate == pytest.approx(70)
+    # 50 sent, 30 answered within 0.5 s: LiveVox answers 60/s; the cut goes to 0.8 of that.
+    assert bucket.rate == pytest.approx(48)
     for i in range(10):
         start(bucket, order, f"late{i}")
     await settle()
     assert len(order) == 51  # one token left after the cut, the rest queue
     await clock.advance(1.0)
-    assert len(order) == 60  # the 9 queued are served within the next second at ~70/s
+    assert len(order) == 60  # the 9 queued are served within the next second at ~48/s
+
+
+async def test_the_cut_follows_what_livevox_answered_not_what_was_sent() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=500, burst=1, clock=clock)
+    for i in range(40):
+        await bucket.acquire()  # 40 sent over 2 s ...
+        if i % 2 == 0:
+            bucket.on_success()  # ... of which LiveVox answered every other one
+        await clock.advance(0.05)
+    bucket.on_throttle()
+    assert bucket.rate == pytest.approx(0.8 * 9)  # 9 answered within the last second (t in (1.0, 2.0])
+    bucket.on_throttle()  # within the cut window: no second cut
+    assert bucket.stats().cuts == 1
+    await clock.advance(2.0)
+    before = bucket.rate
+    assert before is not None
+    assert before > 7.2
+    bucket.on_throttle()  # nothing answered in the last second: cut from the current rate
+    assert bucket.stats().cuts == 2
+    assert bucket.rate == pytest.approx(0.8 * before)
 
 
 async def test_non_adaptive_bucket_keeps_its_rate() -> None:
