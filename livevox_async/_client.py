@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import ssl
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -48,7 +48,7 @@ from ._exceptions import (
 from ._generated import models
 from ._generated.operations import OPERATIONS, SESSION_LOGIN, SESSION_LOGOUT
 from ._generated.resources import Resources
-from ._logging import log
+from ._logging import log, logger
 from ._operation import Operation
 from ._options import RequestOptions
 from ._pagination import Page, Paginator
@@ -97,7 +97,8 @@ class LiveVox(Resources):
         burst: tokens a bucket holds (how many requests may go back to back).
         adaptive: cut the rate on throttling (429/503) and climb back (CUBIC).
         max_concurrency: requests in flight at once (a cap separate from the rate).
-        timeout: seconds per attempt; `deadline`: seconds per call, retries included.
+        timeout: seconds per attempt; `deadline`: seconds per call, retries and waits
+            included (None: bounded by the attempts and their timeouts, no extra timer).
         retry: a `RetryPolicy`; `is_throttle`: which answers count as throttling.
         ssl: an `ssl.SSLContext` (or False to skip verification, never in production).
         trace_configs: aiohttp `TraceConfig`s, passed to the `ClientSession`.
@@ -117,7 +118,7 @@ class LiveVox(Resources):
         max_concurrency: int = 32,
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
-        deadline: float | None = 300.0,
+        deadline: float | None = None,
         retry: RetryPolicy | None = None,
         is_throttle: Callable[[HttpResponse], bool] = default_is_throttle,
         ssl: ssl.SSLContext | bool | None = None,
@@ -139,6 +140,7 @@ class LiveVox(Resources):
             trace_configs=trace_configs,
         )
         self._api_version = api_version
+        self._templates: dict[str, str] = {}
         self._timeout = timeout
         self._deadline = deadline
         self._retry = retry or RetryPolicy()
@@ -379,6 +381,8 @@ class LiveVox(Resources):
         decode: Decode[T],
     ) -> T:
         deadline = options.deadline if options and options.deadline is not None else self._deadline
+        if deadline is None:
+            return await self._attempt_loop(op, session, path, query, payload, options, decode)
         try:
             async with asyncio.timeout(deadline):
                 return await self._attempt_loop(op, session, path, query, payload, options, decode)
@@ -414,7 +418,7 @@ class LiveVox(Resources):
                 headers["LV-Session"] = session_id
             elif op is SESSION_LOGIN:
                 headers["LV-Access"] = session.credentials.access_token
-            context = RequestContext(op.id, op.method, shown_path, uuid.uuid4().hex)
+            context = RequestContext(op.id, op.method, shown_path, os.urandom(16).hex())
             headers["LV_REQUEST_TRACKING_ID"] = context.request_id
 
             session.in_flight += 1
@@ -439,20 +443,21 @@ class LiveVox(Resources):
                 if 200 <= response.status < 300:
                     result = decode(response, context)
                     self._budget.on_success()
-                    log(
-                        logging.DEBUG,
-                        "%s answered %s",
-                        op.id,
-                        response.status,
-                        operation=op.id,
-                        method=op.method,
-                        path=shown_path,
-                        status=response.status,
-                        attempt=retries + 1,
-                        waited_ms=round(waited * 1000, 1),
-                        elapsed_ms=round((time.monotonic() - started) * 1000, 1),
-                        request_id=context.request_id,
-                    )
+                    if logger.isEnabledFor(logging.DEBUG):  # spare building the fields otherwise
+                        log(
+                            logging.DEBUG,
+                            "%s answered %s",
+                            op.id,
+                            response.status,
+                            operation=op.id,
+                            method=op.method,
+                            path=shown_path,
+                            status=response.status,
+                            attempt=retries + 1,
+                            waited_ms=round(waited * 1000, 1),
+                            elapsed_ms=round((time.monotonic() - started) * 1000, 1),
+                            request_id=context.request_id,
+                        )
                     return result
             except (TransportError, DecodeError) as exc:
                 if (
@@ -526,8 +531,14 @@ class LiveVox(Resources):
 
     def _paths(self, op: Operation, values: Mapping[str, Any]) -> tuple[str, str]:
         """The path to send and the one to show (secret parameters redacted)."""
-        sent = shown = versioned(op.path, self._api_version)
-        for param in op.path_params():
+        template = self._templates.get(op.id)
+        if template is None:
+            template = self._templates[op.id] = versioned(op.path, self._api_version)
+        params = op.path_params()
+        if not params:
+            return template, template
+        sent = shown = template
+        for param in params:
             if param.wire not in values:
                 raise ConfigurationError(f"{op.id} needs the path parameter {param.name}")
             value = quote(str(values[param.wire]), safe="")

@@ -8,6 +8,7 @@ the body itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import orjson
@@ -39,6 +40,7 @@ ERROR_CLASSES: dict[int, type[APIError]] = {
     429: RateLimitError,
 }
 MAX_MESSAGE = 300
+SCHEMA_MISMATCH = "answer does not match the schema"
 
 
 def error_body(response: HttpResponse) -> tuple[int | None, str | None]:
@@ -115,38 +117,12 @@ def throttle_error(
     )
 
 
-def decode_json(op: Operation, response: HttpResponse, context: RequestContext) -> Any:
-    """The body as parsed JSON, unchecked against the schema (exports keep the wire form)."""
-
-    def fail(message: str, problems: list[str] | None = None) -> DecodeError:
-        return DecodeError(
-            message,
-            problems=problems or (),
-            status=response.status,
-            content_type=response.content_type or None,
-            length=len(response.body),
-            operation=op.id,
-            method=context.method,
-            path=context.path,
-            request_id=context.request_id,
-        )
-
-    if response.content_type and not response.content_type.endswith("json"):
-        raise fail(f"expected a JSON answer, got {response.content_type}")
-    try:
-        return orjson.loads(response.body)
-    except orjson.JSONDecodeError as exc:
-        raise fail(
-            f"answer is not valid JSON ({exc.msg} at byte {exc.pos} of {len(response.body)})"
-        ) from None
-
-
-def _with_context(
-    error: DecodeError, op: Operation, response: HttpResponse, context: RequestContext
+def _decode_error(
+    op: Operation, response: HttpResponse, context: RequestContext, message: str, problems: Sequence[str] = ()
 ) -> DecodeError:
     return DecodeError(
-        "answer does not match the schema",
-        problems=error.problems,
+        message,
+        problems=problems,
         status=response.status,
         content_type=response.content_type or None,
         length=len(response.body),
@@ -155,6 +131,24 @@ def _with_context(
         path=context.path,
         request_id=context.request_id,
     )
+
+
+def decode_json(op: Operation, response: HttpResponse, context: RequestContext) -> Any:
+    """The body as parsed JSON, unchecked against the schema (exports keep the wire form)."""
+    content_type = response.content_type
+    if content_type and not content_type.endswith("json"):
+        raise _decode_error(op, response, context, f"expected a JSON answer, got {content_type}")
+    try:
+        return orjson.loads(response.body)
+    except orjson.JSONDecodeError as exc:
+        message = f"answer is not valid JSON ({exc.msg} at byte {exc.pos} of {len(response.body)})"
+        raise _decode_error(op, response, context, message) from None
+
+
+def _with_context(
+    error: DecodeError, op: Operation, response: HttpResponse, context: RequestContext
+) -> DecodeError:
+    return _decode_error(op, response, context, SCHEMA_MISMATCH, error.problems)
 
 
 def decode_model(op: Operation, response: HttpResponse, context: RequestContext, model: type[T]) -> T:
@@ -174,11 +168,11 @@ def decode_page(
     assert op.list_key is not None
     data = decode_json(op, response, context)
     if not isinstance(data, dict):
-        raise _with_context(DecodeError("", problems=["$: expected a JSON object"]), op, response, context)
+        raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$: expected a JSON object"])
     raw = data.get(op.list_key) or []
     next_uri = data.get("next")
     if not isinstance(next_uri, str | None):
-        raise _with_context(DecodeError("", problems=["$.next: expected a string"]), op, response, context)
+        raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$.next: expected a string"])
     try:
         items = structure(raw, list[model], path=f"$.{op.list_key}")  # type: ignore[valid-type]
     except DecodeError as exc:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 import attrs
 from multidict import CIMultiDictProxy
+from yarl import URL
 
 from ._exceptions import ConnectError, ConnectionLost, ProtocolError, ReadTimeout, TransportError
 
@@ -62,6 +64,16 @@ class HttpTransport:
         self._ssl = ssl_context if ssl_context is not None else True
         self._trace_configs = list(trace_configs)
         self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+
+    def _timeout(self, seconds: float) -> aiohttp.ClientTimeout:
+        """One `ClientTimeout` per distinct value, made once (most calls share the default)."""
+        cached = self._timeouts.get(seconds)
+        if cached is None:
+            cached = aiohttp.ClientTimeout(total=seconds, sock_connect=min(self._connect_timeout, seconds))
+            if len(self._timeouts) < 64:
+                self._timeouts[seconds] = cached
+        return cached
 
     async def open(self) -> None:
         connector = aiohttp.TCPConnector(
@@ -98,17 +110,14 @@ class HttpTransport:
         """Send and read the whole answer; raise a `TransportError` on any failure."""
         if self._session is None:
             raise TransportError("the client is not open: use `async with LiveVox(...)`", **_fields(context))
-        client_timeout = aiohttp.ClientTimeout(
-            total=timeout, sock_connect=min(self._connect_timeout, timeout)
-        )
+        url = self.base_url + path + ("?" + urlencode(query) if query else "")
         try:
             async with self._session.request(
                 method,
-                self.base_url + path,
-                params=query or None,
+                URL(url, encoded=True),  # already quoted: spare yarl a second pass
                 data=body,
                 headers=headers,
-                timeout=client_timeout,
+                timeout=self._timeout(timeout),
                 allow_redirects=False,
             ) as response:
                 payload = await response.read()
