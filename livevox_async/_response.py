@@ -169,7 +169,9 @@ def decode_page(
     data = decode_json(op, response, context)
     if not isinstance(data, dict):
         raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$: expected a JSON object"])
-    raw = data.get(op.list_key) or []
+    raw = data.get(op.list_key)
+    if raw is None:
+        raw = []  # LiveVox may leave the key out of an empty page; a wrong type is decoded (and refused)
     next_uri = data.get("next")
     if not isinstance(next_uri, str | None):
         raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$.next: expected a string"])

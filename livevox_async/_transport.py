@@ -9,6 +9,7 @@ as a chained cause.
 
 from __future__ import annotations
 
+import errno
 import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -90,6 +91,11 @@ class HttpTransport:
             auto_decompress=True,
             skip_auto_headers=("User-Agent",),
         )
+        # aiohttp resends a GET/PUT/DELETE once by itself when a reused connection drops
+        # before the answer; that would bypass RequestOptions(retry=False), the retry
+        # budget and the counters. Retrying is the client's decision alone. aiohttp has no
+        # public switch for it (3.14), hence the private attribute.
+        self._session._retry_connection = False
 
     async def close(self) -> None:
         if self._session is not None:
@@ -134,10 +140,12 @@ class HttpTransport:
             error = ConnectionLost("LiveVox closed the connection before answering", **_fields(context))
         except aiohttp.ClientOSError as exc:
             error = ConnectionLost(f"the connection failed ({_os_reason(exc)})", **_fields(context))
-        except aiohttp.ClientResponseError as exc:
+        except aiohttp.ClientResponseError:
             # Raised by aiohttp's parser for a malformed answer (status set to 400 by
             # aiohttp itself): not a LiveVox 400.
-            error = ProtocolError(f"LiveVox's answer was not valid HTTP ({exc.message})", **_fields(context))
+            # aiohttp's parser message quotes the offending bytes, which may echo our headers:
+            # say only that the answer was malformed.
+            error = ProtocolError("LiveVox's answer was not valid HTTP", **_fields(context))
         except aiohttp.ClientError as exc:
             error = TransportError(f"HTTP request failed ({type(exc).__name__})", **_fields(context))
         raise error
@@ -153,4 +161,5 @@ def _fields(context: RequestContext) -> dict[str, Any]:
 
 
 def _os_reason(exc: aiohttp.ClientOSError) -> str:
-    return exc.strerror or type(exc).__name__
+    """The OS error's name only: aiohttp's message for it can hold the full URL."""
+    return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
