@@ -53,6 +53,7 @@ MANIFEST = "manifest.json"
 CHECKPOINT = ".checkpoint"
 STATE = "state.json"
 FORMAT = 1
+REORDER = 8
 JSON_OPTS = orjson.OPT_SORT_KEYS
 
 Phase = Literal["listing", "reading", "done", "skipped"]
@@ -276,13 +277,19 @@ class _Exporter:
             yield item[plan.id_key], item
 
     async def _record(
-        self, plan: FamilyPlan, details: Sequence[Operation], item_id: Any, item: dict[str, Any] | None
+        self,
+        plan: FamilyPlan,
+        details: Sequence[Operation],
+        item_id: Any,
+        item: dict[str, Any] | None,
+        fetching: asyncio.Semaphore,
     ) -> bytes:
         record: dict[str, Any] = {"id": item_id}
         if item is not None and not any(op.name == "read" for op in details):
             assert plan.list_op is not None
             record[plan.list_op.id] = item
-        values = await asyncio.gather(*(self.lv.fetch_json(op, path={"id": item_id}) for op in details))
+        async with fetching:
+            values = await asyncio.gather(*(self.lv.fetch_json(op, path={"id": item_id}) for op in details))
         record.update(zip((op.id for op in details), values, strict=True))
         return _dumps(record) + b"\n"
 
@@ -293,6 +300,9 @@ class _Exporter:
         window: deque[asyncio.Task[bytes]] = deque()
         per_item = max(1, len(details))
         limit = max(1, self.concurrency // per_item)
+        # Items in flight are capped at `limit`; finished ones may wait up to REORDER x that
+        # for an earlier, slower one (e.g. one held by Retry-After) instead of stalling all.
+        fetching = asyncio.Semaphore(limit)
         last_id: Any = None
         try:
             with part.open("ab") as f:
@@ -311,8 +321,8 @@ class _Exporter:
                     if last_id is not None and item_id < last_id:
                         ck["unsorted"] = True
                     last_id = item_id
-                    window.append(asyncio.ensure_future(self._record(plan, details, item_id, item)))
-                    if len(window) >= limit:
+                    window.append(asyncio.ensure_future(self._record(plan, details, item_id, item, fetching)))
+                    while window and (window[0].done() or len(window) >= limit * REORDER):
                         await drain_one()
                 while window:
                     await drain_one()
