@@ -1,0 +1,204 @@
+"""Secret canaries on the paths the other fault tests do not reach: logins that fail every way,
+login answers lost with the session id in them, logouts that fail, and a peer that reflects the
+request (LV-Access header, password in the body) into a broken answer.
+
+The faulted export, the creates and the soak check their own logs and errors (`SecretWatch`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from faults_support import ANSWER_FAULTS, ATTEMPT_TIMEOUT, SLOW_SECONDS, SecretWatch, logged, wait_until
+
+from livevox_async import (
+    AuthenticationError,
+    ConnectError,
+    ConnectionLost,
+    Credentials,
+    DecodeError,
+    LiveVox,
+    LiveVoxError,
+    ProtocolError,
+    RateLimitError,
+    ReadTimeout,
+    RetryPolicy,
+    ServerError,
+)
+from livevox_async.testing import FaultKind, Simulator
+
+CANARY_TOKEN = "CANARY-token-1f0e9d8c7b6a5f4e3d2c1b0a"
+CANARY_PASSWORD = "CANARY-password-0a1b2c3d4e5f6a7b8c9d"
+NO_WAITING = RetryPolicy(
+    max_attempts=2, max_throttle_retries=1, retry_after_cap=0.5, backoff_base=0.005, backoff_cap=0.01
+)
+
+
+def canary_credentials(sim: Simulator) -> Credentials:
+    """A real client and user name (so LiveVox gets as far as checking them), canary secrets."""
+    real = sim.credentials("Sysadmin")
+    return Credentials(
+        access_token=CANARY_TOKEN,
+        client_name=real.client_name,
+        user_name=real.user_name,
+        password=CANARY_PASSWORD,
+    )
+
+
+LOGIN_FAULTS: dict[FaultKind | None, type[LiveVoxError]] = {
+    None: AuthenticationError,  # the canary token is refused
+    "500": ServerError,
+    "502": ServerError,
+    "503": RateLimitError,
+    "429": RateLimitError,
+    "reset": ConnectionLost,
+    "truncate": ConnectionLost,
+    "malformed_json": DecodeError,
+    "html_200": DecodeError,
+    "slow_headers": ReadTimeout,
+}
+
+
+async def test_failed_logins_never_show_the_canaries(
+    livevox_sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim = livevox_sim
+    caplog.set_level(logging.DEBUG, logger="livevox_async")
+    creds = canary_credentials(sim)
+    watch = SecretWatch()
+    watch.credentials(creds)
+    sim.faults.slow_seconds = SLOW_SECONDS
+    async with LiveVox(creds, base_url=sim.base_url, timeout=ATTEMPT_TIMEOUT, retry=NO_WAITING) as lv:
+        for fault, error in LOGIN_FAULTS.items():
+            if fault is not None:
+                sim.faults.script(fault, times=5, operation="session.login")
+            with pytest.raises(error) as caught:
+                await lv.agents.info()
+            sim.faults.clear()
+            assert caught.value.operation == "session.login"
+            watch.error(caught.value)
+        watch.texts += [repr(lv), repr(lv._pool.sessions[0]), repr(lv.stats())]
+    async with LiveVox(creds, base_url="http://127.0.0.1:9", retry=NO_WAITING) as lv:
+        with pytest.raises(ConnectError) as refused:
+            await lv.agents.info()
+        watch.error(refused.value)
+    await wait_until(lambda: any(e.fault == "slow_headers" for e in sim.request_log))
+    assert len(logged(sim, "session.login")) >= len(LOGIN_FAULTS)
+    watch.records(caplog.records)
+    watch.check()
+
+
+async def test_lost_login_answers_and_failed_logouts_never_show_the_session_id(
+    livevox_sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim = livevox_sim
+    caplog.set_level(logging.DEBUG, logger="livevox_async")
+    creds = sim.credentials("Sysadmin")
+    watch = SecretWatch()
+    watch.credentials(creds)
+    for fault in ("reset", "500", "truncate"):
+        async with LiveVox(creds, base_url=sim.base_url, retry=NO_WAITING) as lv:
+            watch.sessions(lv)
+            for lost in ANSWER_FAULTS:  # LiveVox opened the session; its id is in the half-sent answer
+                sim.faults.script(lost, operation="session.login")
+                with pytest.raises(LiveVoxError) as caught:
+                    await lv.agents.info()
+                watch.error(caught.value)
+            assert (await lv.agents.info()).size > 0  # the same session, as LiveVox reuses a live one
+            sim.faults.script(fault, operation="session.logout")
+            before = len(logged(sim, "session.logout"))
+        assert fault in [e.fault for e in logged(sim, "session.logout")[before:]]
+    assert sum(1 for r in caplog.records if r.getMessage().startswith("logout failed")) == 3
+    assert len(watch.secrets - {creds.password, creds.access_token}) >= 2  # a 500 left one session open
+    watch.records(caplog.records)
+    watch.check()
+
+
+def _flat(request: bytes) -> bytes:
+    return request.replace(b"\r\n", b" | ")
+
+
+REFLECTIONS: dict[str, tuple[Callable[[bytes], bytes], type[LiveVoxError]]] = {
+    "status line": (lambda req: b"NOT HTTP " + _flat(req) + b"\r\n\r\n", ProtocolError),
+    "header line": (
+        lambda req: b"HTTP/1.1 200 OK\r\nNot A Header " + _flat(req) + b"\r\nContent-Length: 2\r\n\r\n{}",
+        ProtocolError,
+    ),
+    "header value": (
+        lambda req: b"HTTP/1.1 500 Oops\r\nX-Echo: " + _flat(req) + b"\r\nContent-Length: 0\r\n\r\n",
+        ServerError,
+    ),
+    "html body": (
+        lambda req: (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%b" % (len(req), req)
+        ),
+        DecodeError,
+    ),
+    "json error body": (
+        lambda req: (
+            b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%b"
+            % (len(req), req)
+        ),
+        ServerError,
+    ),
+    "cut body": (
+        lambda req: (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%b"
+            % (2 * len(req), req)
+        ),
+        ConnectionLost,
+    ),
+}
+
+
+@pytest.fixture
+async def reflector(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A peer answering every request with the request itself, broken as `request.param` says."""
+    answer = REFLECTIONS[request.param][0]
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = next(
+                (
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                0,
+            )
+            writer.write(answer(head + await reader.readexactly(length)))
+            await writer.drain()
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    host, port = server.sockets[0].getsockname()[:2]
+    yield f"http://{host}:{port}"
+    server.close()
+    await server.wait_closed()
+
+
+@pytest.mark.parametrize("reflector", list(REFLECTIONS), indirect=True)
+async def test_a_peer_reflecting_the_request_into_a_broken_answer_leaks_nothing(
+    reflector: str, request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A broken proxy that echoes what it got: the LV-Access header and the login body with the
+    # password come back inside the status line, a header, or the body. None of it may show.
+    caplog.set_level(logging.DEBUG, logger="livevox_async")
+    error = REFLECTIONS[request.node.callspec.params["reflector"]][1]
+    creds = Credentials(
+        access_token=CANARY_TOKEN, client_name="ACME", user_name="jsmith", password=CANARY_PASSWORD
+    )
+    watch = SecretWatch()
+    watch.credentials(creds)
+    async with LiveVox(creds, base_url=reflector, retry=RetryPolicy(max_attempts=1)) as lv:
+        with pytest.raises(error) as caught:
+            await lv.agents.info()
+    assert caught.value.operation == "session.login"
+    watch.error(caught.value)
+    watch.records(caplog.records)
+    watch.check()
