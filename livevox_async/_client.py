@@ -21,6 +21,7 @@ One call, end to end (each step in the module named after it):
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import ssl
@@ -141,6 +142,8 @@ class LiveVox(Resources):
         )
         self._api_version = api_version
         self._templates: dict[str, str] = {}
+        self._id_prefix = os.urandom(8).hex()  # request ids: unique per client, cheap per request
+        self._request_numbers = itertools.count(1)
         self._timeout = timeout
         self._deadline = deadline
         self._retry = retry or RetryPolicy()
@@ -418,7 +421,9 @@ class LiveVox(Resources):
                 headers["LV-Session"] = session_id
             elif op is SESSION_LOGIN:
                 headers["LV-Access"] = session.credentials.access_token
-            context = RequestContext(op.id, op.method, shown_path, os.urandom(16).hex())
+            context = RequestContext(
+                op.id, op.method, shown_path, f"{self._id_prefix}{next(self._request_numbers):08x}"
+            )
             headers["LV_REQUEST_TRACKING_ID"] = context.request_id
 
             session.in_flight += 1

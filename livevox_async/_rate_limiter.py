@@ -48,13 +48,22 @@ class Clock(Protocol):
 
 
 class LoopClock:
-    """The running event loop's monotonic clock."""
+    """The running event loop's monotonic clock (bound on first use: on Python 3.11 each
+    `asyncio.get_running_loop()` costs a `getpid()` system call)."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _bound(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+        return self._loop
 
     def now(self) -> float:
-        return asyncio.get_running_loop().time()
+        return self._bound().time()
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
-        return asyncio.get_running_loop().call_later(delay, callback)
+        return self._bound().call_later(delay, callback)
 
 
 @attrs.frozen
@@ -213,7 +222,7 @@ class TokenBucket:
                 self._tokens -= 1
             self._take(now)
             return 0.0
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()  # slow path only
         self._waiters.append(future)
         if len(self._waiters) == 1:
             self._schedule(rate)
