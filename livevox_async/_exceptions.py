@@ -227,8 +227,8 @@ class RateLimitError(APIError):
         self,
         message: str,
         *,
-        retry_after: float | None,
         status: int,
+        retry_after: float | None = None,
         **answer: Unpack[AnswerInfo],
     ) -> None:
         super().__init__(message, status=status, **answer)

@@ -145,3 +145,15 @@ async def test_cancelling_200_calls_leaves_nothing_acquired(
             assert all(s.in_flight == 0 for s in lv._pool.sessions)
             assert (await lv.agents.read(ids[0])).id == ids[0]  # still usable
         gc.collect()
+
+
+async def test_a_429_not_judged_a_throttle_is_still_a_rate_limit_error(
+    make_client: Callable[..., LiveVox], livevox_sim: Simulator
+) -> None:
+    livevox_sim.faults.script("429", times=1, operation="agents.info")
+    async with make_client(retry=FAST_RETRY, is_throttle=lambda response: False) as lv:
+        with pytest.raises(RateLimitError) as caught:
+            await lv.agents.info()
+    assert caught.value.status == 429
+    assert caught.value.retry_after is None
+    assert ops_in_log(livevox_sim, "agents.info") == 1
