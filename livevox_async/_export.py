@@ -47,7 +47,6 @@ from ._generated.operations import OPERATIONS
 from ._logging import log
 from ._operation import Operation
 from ._pagination import Page
-from ._permissions import refusal
 
 MANIFEST = "manifest.json"
 CHECKPOINT = ".checkpoint"
@@ -204,12 +203,8 @@ class _Exporter:
 
     def _refused(self, ops: Sequence[Operation]) -> dict[str, str]:
         """Operations no session of the client may call, with the reason."""
-        reasons = {}
-        for op in ops:
-            why = [refusal(op, s.credentials) for s in self.lv._pool.sessions]
-            if all(why):
-                reasons[op.id] = str(why[0])
-        return reasons
+        reasons = {op.id: self.lv._pool.refusal(op) for op in ops}
+        return {op_id: reason for op_id, reason in reasons.items() if reason is not None}
 
     async def run_family(self, plan: FamilyPlan) -> None:
         ck = self.checkpoint.family(plan.name)

@@ -73,14 +73,18 @@ class SessionPool:
         self._logout = logout
         self._turn = 0
 
+    def refusal(self, op: Operation) -> str | None:
+        """Why no session of the pool may call `op` (the first session's reason); None if one may."""
+        reasons = [refusal(op, s.credentials) for s in self.sessions]
+        return reasons[0] if all(reasons) else None
+
     def choose(self, op: Operation) -> LiveVoxSession:
         """The least busy session allowed to call `op`; PermissionDeniedError if none is."""
-        if len(self.sessions) == 1 and refusal(op, self.sessions[0].credentials) is None:
-            return self.sessions[0]
         allowed = [s for s in self.sessions if refusal(op, s.credentials) is None]
         if not allowed:
             first = self.sessions[0]
-            reason = refusal(op, first.credentials) or "no session may call it"
+            reason = refusal(op, first.credentials)
+            assert reason is not None
             raise permission_error(
                 op, credentials=first.credentials, reason=reason, local=True, method=op.method
             )
@@ -106,8 +110,6 @@ class SessionPool:
         async with session._lock:
             if session.login is not None and session.login.session_id == stale_id:
                 session.login = None
-                session.login = await self._login(session)
-                session.logins += 1
             if session.login is None:
                 session.login = await self._login(session)
                 session.logins += 1

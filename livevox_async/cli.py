@@ -180,11 +180,7 @@ async def _export(
 ) -> ExportResult:
     bars = None if quiet or as_json else ProgressBars(err)
     async with client() as lv:
-        if bars is None:
-            return await export_configuration(
-                lv, out, families or None, concurrency=concurrency, resume=resume, audit_log=audit_log
-            )
-        with bars.progress:
+        try:
             return await export_configuration(
                 lv,
                 out,
@@ -194,6 +190,9 @@ async def _export(
                 audit_log=audit_log,
                 progress=bars,
             )
+        finally:
+            if bars is not None:
+                bars.progress.stop()
 
 
 async def _demo_export(
