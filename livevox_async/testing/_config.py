@@ -68,3 +68,6 @@ class SimulatorConfig:
     """How many `LV-Access` tokens the client holds (LiveVox issues up to 5)."""
     log_requests: bool = True
     """Keep `Simulator.request_log` (a long-running server nobody inspects can skip it)."""
+    frozen_clock: bool = False
+    """Time stands still but for `Simulator.advance()`: rate-limit refills and idle expiry
+    happen exactly when a test says, however loaded the machine is."""

@@ -45,7 +45,7 @@ class Simulator:
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
         self.config = config if config is not None else SimulatorConfig()
-        self.clock = SimClock()
+        self.clock = SimClock(frozen=self.config.frozen_clock)
         """The simulator's time; `advance()` moves it forward."""
         self.state: Store = build_store(self.config, self.clock)
         """The tenant's data, for exact assertions (`state.records("agents")`)."""

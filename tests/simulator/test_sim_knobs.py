@@ -23,28 +23,29 @@ async def _get(http, headers, path="/configuration/agents/info"):
 
 
 async def test_the_limiter_grants_its_rate_per_token(livevox_sim_factory):
-    # A burst of 5 absorbs scheduling hiccups of the client loop (up to 100 ms) without losing tokens.
-    sim = await livevox_sim_factory(rate_limit=50.0, rate_burst=5.0)
+    # A frozen clock: the bucket refills only when the test moves time, so the counts are exact.
+    sim = await livevox_sim_factory(rate_limit=50.0, rate_burst=5.0, frozen_clock=True)
+    refusal = (429, "1", {"code": 429, "message": "too many requests for this access token"})
     async with aiohttp.ClientSession(sim.base_url) as http:
-        headers = await _session(sim, http)
-        granted = refused = 0
-        started = time.monotonic()
-        while time.monotonic() - started < 1.0:
-            status, retry_after, body = await _get(http, headers)
-            if status == 200:
-                granted += 1
-            else:
-                refused += 1
-                assert (status, retry_after, body) == (
-                    429,
-                    "1",
-                    {"code": 429, "message": "too many requests for this access token"},
-                )
-        elapsed = time.monotonic() - started
+        headers = await _session(sim, http)  # the bucket starts full (5); the login spends one
 
-    # The bucket starts full (5), the login spends one, then it refills at 50/s.
-    assert 50 * elapsed + 3 <= granted <= 50 * elapsed + 6, (granted, elapsed)
-    assert refused > granted
+        async def statuses(n):
+            return [(await _get(http, headers))[0] for _ in range(n)]
+
+        first = await statuses(6)
+        refused = await _get(http, headers)
+        sim.advance(0.03)  # 50/s: one and a half tokens
+        one = await statuses(2)
+        sim.advance(0.1)  # five tokens
+        five = await statuses(6)
+        sim.advance(10.0)  # capped by the burst
+        capped = await statuses(6)
+
+    assert first == [200] * 4 + [429] * 2
+    assert refused == refusal
+    assert one == [200, 429]
+    assert five == [200] * 5 + [429]
+    assert capped == [200] * 5 + [429]
 
 
 async def test_hidden_mode_refuses_without_retry_after_and_the_limit_changes_at_run_time(livevox_sim_factory):
@@ -96,12 +97,10 @@ async def test_latency_fixed_and_random(livevox_sim, admin):
     fixed = await timed()
     livevox_sim.set_latency((0.05, 0.1))
     ranged = [await timed() for _ in range(5)]
-    livevox_sim.set_latency(None)
-    none = await timed()
 
-    assert 0.2 <= fixed < 0.35
-    assert all(0.05 <= t < 0.2 for t in ranged)
-    assert none < 0.05
+    # Lower bounds only: a loaded machine makes any answer late, never early.
+    assert fixed >= 0.2
+    assert all(t >= 0.05 for t in ranged)
 
 
 async def test_the_request_log_records_every_answer(livevox_sim, anon, admin):
