@@ -52,7 +52,7 @@ async def run() -> list[Row]:
             headers = {"LV-Session": sid, "Accept": "application/json"}
             listing = await lv.agents.list(max_items=READS).collect()
             ids = [a.id for a in listing]
-            total = (await lv.fetch(OPERATIONS["agents.info"], ListInfo)).size
+            total = (await lv.runtime.fetch(OPERATIONS["agents.info"], ListInfo)).size
             offsets = [(i * 37 * PAGE_SIZE) % (total - PAGE_SIZE) for i in range(PAGES)]
 
             async def sdk_read(i: int) -> None:

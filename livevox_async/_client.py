@@ -162,7 +162,9 @@ class LiveVox(Resources):
         self._pool = SessionPool(creds, bucket_for=bucket_for, login=self._login, logout=self._logout)
         self._stats = ClientStats()
         self._state = "new"
-        self._bind_resources(self)
+        self.runtime = Runtime(self)
+        """The documented seam under the resources: see `Runtime`."""
+        self._bind_resources(self.runtime)
 
     def __repr__(self) -> str:
         return f"<LiveVox {self._transport.base_url} sessions={len(self._pool.sessions)} {self._state}>"
@@ -206,9 +208,18 @@ class LiveVox(Resources):
         assert session.login is not None
         return session.login.client_id
 
-    # -- the Runtime the generated resources call ------------------------------------
+    @property
+    def api_version(self) -> str | None:
+        """The API version in every path (`"v6.0"`), or None for the unversioned paths."""
+        return self._api_version
 
-    async def fetch(
+    def preflight(self, op: Operation) -> str | None:
+        """Why no session of this client may call `op` (local role check), or None."""
+        return self._pool.refusal(op)
+
+    # -- what the Runtime sends through -------------------------------------------
+
+    async def _fetch(
         self,
         op: Operation,
         model: type[T],
@@ -220,7 +231,7 @@ class LiveVox(Resources):
     ) -> T:
         return await self._call(op, path, query, body, options, lambda r, c: decode_model(op, r, c, model))
 
-    async def fetch_json(
+    async def _fetch_json(
         self,
         op: Operation,
         *,
@@ -231,7 +242,7 @@ class LiveVox(Resources):
         """Send `op` and return its 200 body as parsed JSON, as LiveVox sent it (no model)."""
         return await self._call(op, path, query, None, options, lambda r, c: decode_json(op, r, c))
 
-    async def create(
+    async def _create(
         self,
         op: Operation,
         *,
@@ -245,7 +256,7 @@ class LiveVox(Resources):
         )
         return created.id
 
-    async def execute(
+    async def _execute(
         self,
         op: Operation,
         *,
@@ -256,7 +267,7 @@ class LiveVox(Resources):
     ) -> None:
         await self._call(op, path, query, body, options, lambda r, c: None)
 
-    def paginate(
+    def _paginate(
         self,
         op: Operation,
         item: type[T],
@@ -284,7 +295,7 @@ class LiveVox(Resources):
             info = info_op
 
             async def fetch_total() -> int:
-                listed = await self.fetch(info, models.ListInfo, path=path, query=query, options=options)
+                listed = await self._fetch(info, models.ListInfo, path=path, query=query, options=options)
                 return listed.size
 
         return Paginator(fetch_page, fetch_total=fetch_total, page_size=page_size, max_items=max_items)
@@ -556,3 +567,104 @@ def _query_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+class Runtime:
+    """The seam under the generated resources, public for the export, plan and users' code.
+
+    `lv.runtime` sends any `Operation` of the table through the client's sessions,
+    limiter, retries and typed errors:
+
+        info = OPERATIONS["agents.info"]
+        listed = await lv.runtime.fetch(info, ListInfo)
+        raw = await lv.runtime.fetch_json(OPERATIONS["agents.read"], path={"id": 1234})
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: LiveVox) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<Runtime of {self._client!r}>"
+
+    @property
+    def api_version(self) -> str | None:
+        """The API version in every path, or None."""
+        return self._client.api_version
+
+    def preflight(self, op: Operation) -> str | None:
+        """Why this client may not call `op` (refused locally), or None when some session may."""
+        return self._client.preflight(op)
+
+    async def fetch(
+        self,
+        op: Operation,
+        model: type[T],
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> T:
+        """Send `op` and decode its 200 body into `model`."""
+        return await self._client._fetch(op, model, path=path, query=query, body=body, options=options)
+
+    async def fetch_json(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Send `op` and return its 200 body as parsed JSON, as LiveVox sent it (no model)."""
+        return await self._client._fetch_json(op, path=path, query=query, options=options)
+
+    async def create(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> int:
+        """Send `op` and return the id of the created object (`201 {"id": n}`)."""
+        return await self._client._create(op, path=path, query=query, body=body, options=options)
+
+    async def execute(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> None:
+        """Send `op`, which answers without a body (204)."""
+        await self._client._execute(op, path=path, query=query, body=body, options=options)
+
+    def paginate(
+        self,
+        op: Operation,
+        item: type[T],
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        page_size: int = 1000,
+        max_items: int | None = None,
+        options: RequestOptions | None = None,
+    ) -> Paginator[T]:
+        """A lazy iterator over every item of a list or search operation."""
+        return self._client._paginate(
+            op,
+            item,
+            path=path,
+            query=query,
+            body=body,
+            page_size=page_size,
+            max_items=max_items,
+            options=options,
+        )

@@ -203,7 +203,7 @@ class _Exporter:
 
     def _refused(self, ops: Sequence[Operation]) -> dict[str, str]:
         """Operations no session of the client may call, with the reason."""
-        reasons = {op.id: self.lv._pool.refusal(op) for op in ops}
+        reasons = {op.id: self.lv.preflight(op) for op in ops}
         return {op_id: reason for op_id, reason in reasons.items() if reason is not None}
 
     async def run_family(self, plan: FamilyPlan) -> None:
@@ -245,7 +245,7 @@ class _Exporter:
         assert plan.list_op is not None
         items_file = self.checkpoint.items_file(plan.name)
         start = _valid_lines(items_file)
-        paginator = self.lv.paginate(plan.list_op, dict)
+        paginator = self.lv.runtime.paginate(plan.list_op, dict)
         pages: AsyncIterator[Page[Any]]
         if start == 0 and plan.info_op is not None and not self._refused([plan.info_op]):
             pages = paginator.concurrent_pages(concurrency=self.concurrency)
@@ -284,7 +284,7 @@ class _Exporter:
             assert plan.list_op is not None
             record[plan.list_op.id] = item
         async with fetching:
-            values = await asyncio.gather(*(self.lv.fetch_json(op, path={"id": item_id}) for op in details))
+            values = await asyncio.gather(*(self.lv.runtime.fetch_json(op, path={"id": item_id}) for op in details))
         record.update(zip((op.id for op in details), values, strict=True))
         return _dumps(record) + b"\n"
 
@@ -354,7 +354,7 @@ class _Exporter:
         part = self.checkpoint.part_file(name)
         done = _valid_lines(part)
         with part.open("ab") as f:
-            async for page in self.lv.paginate(op, dict, body=criteria).pages(start=done):
+            async for page in self.lv.runtime.paginate(op, dict, body=criteria).pages(start=done):
                 f.write(b"".join(_dumps({"id": e["id"], op.id: e}) + b"\n" for e in page.raw))
                 f.flush()
                 ck["requests"] += 1
@@ -408,7 +408,7 @@ async def export_configuration(
     ck = exporter.checkpoint
     settings = {
         "families": [p.name for p in plans],
-        "api_version": lv._api_version,
+        "api_version": lv.api_version,
         "audit_log": [audit_log[0].isoformat(), audit_log[1].isoformat()] if audit_log else None,
     }
     if resuming:
@@ -459,7 +459,7 @@ def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportR
     manifest = {
         "format": FORMAT,
         "sdk": f"livevox-async {__version__}",
-        "api_version": exporter.lv._api_version,
+        "api_version": exporter.lv.api_version,
         "client_id": exporter.client_id,
         "started": ck.state["started"],
         "finished": datetime.now(UTC).isoformat(),
