@@ -284,7 +284,9 @@ class _Exporter:
             assert plan.list_op is not None
             record[plan.list_op.id] = item
         async with fetching:
-            values = await asyncio.gather(*(self.lv.runtime.fetch_json(op, path={"id": item_id}) for op in details))
+            values = await asyncio.gather(
+                *(self.lv.runtime.fetch_json(op, path={"id": item_id}) for op in details)
+            )
         record.update(zip((op.id for op in details), values, strict=True))
         return _dumps(record) + b"\n"
 
