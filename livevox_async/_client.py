@@ -50,7 +50,7 @@ from ._generated import models
 from ._generated.operations import OPERATIONS, SESSION_LOGIN, SESSION_LOGOUT
 from ._generated.resources import Resources
 from ._logging import log, logger
-from ._operation import Operation
+from ._operation import Operation, Param
 from ._options import RequestOptions
 from ._pagination import Page, Paginator
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
@@ -498,6 +498,10 @@ class LiveVox(Resources):
             if self._is_throttle(response):
                 self._stats.throttles += 1
                 session.bucket.on_throttle()
+                if not (op.idempotent or response.status == 429):
+                    # A 429 was not processed, by definition; any other throttle (a 503) may
+                    # have been, so a non-idempotent operation is not sent again after it.
+                    raise api_error(op, response, context, credentials=session.credentials)
                 may_wait = retry_after is None or retry_after <= self._retry.retry_after_cap
                 if retries_allowed and throttled < self._retry.max_throttle_retries and may_wait:
                     throttled += 1
@@ -557,10 +561,34 @@ class LiveVox(Resources):
         for param in params:
             if param.wire not in values:
                 raise ConfigurationError(f"{op.id} needs the path parameter {param.name}")
-            value = quote(str(values[param.wire]), safe="")
+            value = quote(_path_segment(op, param, values[param.wire]), safe="")
             sent = sent.replace(f"{{{param.wire}}}", value)
             shown = shown.replace(f"{{{param.wire}}}", REDACTED if param.secret else value)
         return sent, shown
+
+
+def _path_segment(op: Operation, param: Param, value: Any) -> str:
+    """A path parameter as one plain segment; `""`, `"."`, `".."` and non-scalars are refused.
+
+    >>> read = OPERATIONS["agents.read"]
+    >>> _path_segment(read, read.path_params()[0], 17)
+    '17'
+    >>> _path_segment(read, read.path_params()[0], "..")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    livevox_async._exceptions.ConfigurationError: agents.read: the path parameter id must be ...
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigurationError(
+            f"{op.id}: the path parameter {param.name} must be an int or str, got {type(value).__name__}"
+        )
+    text = str(value)
+    if text in ("", ".", "..") or not text.isprintable():
+        shown = REDACTED if param.secret else repr(text)
+        raise ConfigurationError(
+            f"{op.id}: the path parameter {param.name} must be a plain value, got {shown}"
+        )
+    return text
 
 
 def _query_value(value: Any) -> str:

@@ -11,6 +11,7 @@ import pytest
 from runtime_support import ops_in_log
 
 from livevox_async import (
+    ConfigurationError,
     ConnectError,
     ConnectionLost,
     DeadlineExceeded,
@@ -157,3 +158,40 @@ async def test_a_429_not_judged_a_throttle_is_still_a_rate_limit_error(
     assert caught.value.status == 429
     assert caught.value.retry_after is None
     assert ops_in_log(livevox_sim, "agents.info") == 1
+
+
+async def test_a_create_answered_503_is_not_sent_again(
+    make_client: Callable[..., LiveVox], livevox_sim: Simulator
+) -> None:
+    # 503 counts as a throttle (the rate is cut), but the create may have been processed.
+    livevox_sim.faults.script("503", times=1, operation="term_code_categories.create")
+    async with make_client(retry=FAST_RETRY) as lv:
+        with pytest.raises(ServerError) as caught:
+            await lv.term_code_categories.create(TermCodeCategoryCreate(name="after 503"))
+        assert lv.stats().throttles == 1
+        assert lv.stats().retries == 0
+    assert caught.value.status == 503
+    assert ops_in_log(livevox_sim, "term_code_categories.create") == 1
+
+
+async def test_a_create_answered_429_is_sent_again(
+    make_client: Callable[..., LiveVox], livevox_sim: Simulator
+) -> None:
+    # A literal 429 means "not processed": the only answer after which a create is resent.
+    livevox_sim.faults.script("429", times=1, operation="term_code_categories.create")
+    async with make_client(retry=FAST_RETRY) as lv:
+        new_id = await lv.term_code_categories.create(TermCodeCategoryCreate(name="after 429"))
+    names = [r["name"] for r in livevox_sim.state.records("term_code_categories") if r["id"] == new_id]
+    assert names == ["after 429"]
+    assert ops_in_log(livevox_sim, "term_code_categories.create") == 2
+
+
+@pytest.mark.parametrize("bad_id", ["", ".", "..", "a\nb", None, True, 1.5])
+async def test_ids_that_are_not_plain_path_segments_are_refused_before_sending(
+    bad_id: object, make_client: Callable[..., LiveVox], livevox_sim: Simulator
+) -> None:
+    async with make_client() as lv:
+        before = len(livevox_sim.request_log)
+        with pytest.raises(ConfigurationError, match=r"agents\.delete: the path parameter id must be"):
+            await lv.agents.delete(bad_id)  # type: ignore[arg-type]
+        assert len(livevox_sim.request_log) == before
