@@ -235,7 +235,8 @@ class TokenBucket:
                 self.granted -= 1
             else:
                 was_head = bool(self._waiters) and self._waiters[0] is future
-                self._waiters.remove(future)
+                if was_head or future in self._waiters:  # a timer may have popped it already
+                    self._waiters.remove(future)
                 if not was_head:
                     raise
             self._wake()

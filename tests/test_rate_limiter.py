@@ -240,3 +240,21 @@ async def test_non_adaptive_bucket_keeps_its_rate() -> None:
     assert bucket.rate == 10
     assert bucket.stats().throttles == 1
     assert bucket.stats().cuts == 0
+
+
+async def test_a_waiter_cancelled_in_the_iteration_its_timer_fires_leaves_cleanly() -> None:
+    # The timer pops the already-cancelled future before the waiter's own handler runs.
+    clock = ManualClock()
+    bucket = TokenBucket(rate=10, burst=1, adaptive=False, clock=clock)
+    await bucket.acquire()
+    cancelled = asyncio.create_task(bucket.acquire())
+    await settle()
+    cancelled.cancel()
+    await clock.advance(0.1)
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    after = asyncio.create_task(bucket.acquire())
+    await settle()
+    assert after.done()  # the token the cancelled waiter did not take is still there
+    assert await after == 0.0
+    assert bucket.stats().waiting == 0
