@@ -4,7 +4,12 @@ A client holds one or more `LiveVoxSession`s (one per `Credentials`), all sendin
 the same aiohttp connection pool. Each session logs in on first use, single-flight:
 however many calls arrive together, one login is sent and they all wait for it. When
 LiveVox answers 401 the caller asks for `renew(stale_id)`: the first to ask logs in
-again, the others get the new id. Sessions sharing an access token share a
+again, the others get the new id. Failures are shared the same way: every caller
+waiting on a login gets that one attempt's outcome, and a refused login (401/403: the
+credentials are wrong) is remembered and raised again to every later call without
+asking LiveVox, which locks accounts after a few failed logins. A login that failed
+otherwise (5xx, transport; already retried under the retry policy) is tried afresh by
+the next call. Sessions sharing an access token share a
 `TokenBucket`, since a quota is per token.
 
 `SessionPool.choose(op)` picks the least busy session allowed to call `op` (an agent
@@ -19,6 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 import attrs
 
 from ._credentials import Credentials
+from ._exceptions import AuthenticationError
 from ._operation import Operation
 from ._permissions import permission_error, refusal
 from ._rate_limiter import TokenBucket
@@ -43,7 +49,11 @@ class LiveVoxSession:
         self.in_flight = 0
         self.login: Login | None = None
         self.logins = 0
-        self._lock = asyncio.Lock()
+        """Logins that succeeded."""
+        self.refused: AuthenticationError | None = None
+        """LiveVox's refusal of these credentials; no login is attempted once it is set."""
+        self.attempt: asyncio.Future[Login] | None = None
+        """The login in flight, shared by every caller waiting for it."""
 
     @property
     def kind(self) -> str:
@@ -99,21 +109,36 @@ class SessionPool:
         """The session's id, logging in first if needed (one login for many callers)."""
         if session.login is not None:
             return session.login.session_id
-        async with session._lock:
-            if session.login is None:
-                session.login = await self._login(session)
-                session.logins += 1
-            return session.login.session_id
+        return (await self._shared_login(session)).session_id
 
     async def renew(self, session: LiveVoxSession, stale_id: str) -> str:
         """Replace an expired session id; later callers with the same stale id share the login."""
-        async with session._lock:
-            if session.login is not None and session.login.session_id == stale_id:
-                session.login = None
-            if session.login is None:
-                session.login = await self._login(session)
-                session.logins += 1
-            return session.login.session_id
+        if session.login is not None and session.login.session_id == stale_id:
+            session.login = None
+        if session.login is not None:
+            return session.login.session_id  # renewed already by another caller
+        return (await self._shared_login(session)).session_id
+
+    async def _shared_login(self, session: LiveVoxSession) -> Login:
+        if session.refused is not None:
+            raise session.refused
+        if session.attempt is None:
+            session.attempt = asyncio.ensure_future(self._login(session))
+            session.attempt.add_done_callback(lambda done: self._settle(session, done))
+        # Shielded: a caller cancelled while waiting does not cancel the others' login.
+        return await asyncio.shield(session.attempt)
+
+    @staticmethod
+    def _settle(session: LiveVoxSession, done: asyncio.Future[Login]) -> None:
+        session.attempt = None
+        if done.cancelled():
+            return
+        error = done.exception()
+        if error is None:
+            session.login = done.result()
+            session.logins += 1
+        elif isinstance(error, AuthenticationError):
+            session.refused = error
 
     async def close(self) -> None:
         """Log every open session out; errors are the caller's to log, never raised."""

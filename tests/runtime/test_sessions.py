@@ -8,8 +8,8 @@ import attrs
 import pytest
 from runtime_support import ops_in_log
 
-from livevox_async import AuthenticationError, Credentials, LiveVox, PermissionDeniedError
-from livevox_async.models import AgentCreate
+from livevox_async import AuthenticationError, Credentials, LiveVox, PermissionDeniedError, RetryPolicy
+from livevox_async.models import AgentCreate, ListInfo
 from livevox_async.testing import Simulator
 
 
@@ -139,3 +139,33 @@ async def test_pool_routes_what_agents_may_not_call_to_the_user(livevox_sim: Sim
     read_kinds = {e.session_kind for e in livevox_sim.request_log if e.operation == "agents.read"}
     assert read_kinds == {"agent", "user"}  # reads are spread over both sessions
     assert not any(e.status == 403 for e in livevox_sim.request_log)
+
+
+async def test_a_refused_login_is_tried_once_for_every_waiter_and_never_again(
+    livevox_sim: Simulator,
+) -> None:
+    # LiveVox locks accounts after a few failed logins: 500 callers must cost one attempt.
+    wrong = attrs.evolve(livevox_sim.credentials("Sysadmin"), password="not the password")
+    async with LiveVox(wrong, base_url=livevox_sim.base_url) as lv:
+        results = await asyncio.gather(*(lv.agents.info() for _ in range(500)), return_exceptions=True)
+        later = await asyncio.gather(lv.agents.info(), lv.services.info(), return_exceptions=True)
+    assert {type(r) for r in results + later} == {AuthenticationError}
+    assert [(r.operation, r.status) for r in livevox_sim.request_log] == [("session.login", 401)]
+
+
+@pytest.mark.parametrize(("failures", "first_outcome"), [(1, "ok"), (3, "ServerError")])
+async def test_a_login_that_fails_with_a_5xx_is_one_retried_attempt_shared_by_its_waiters(
+    failures: int, first_outcome: str, livevox_sim: Simulator
+) -> None:
+    # The one login in flight is retried under the policy (3 attempts); its waiters share
+    # its outcome; after a failure the next call tries afresh.
+    livevox_sim.faults.script("500", times=failures, operation="session.login")
+    retry = RetryPolicy(max_attempts=3, backoff_base=0.01, backoff_cap=0.02)
+    async with LiveVox(livevox_sim.credentials("Sysadmin"), base_url=livevox_sim.base_url, retry=retry) as lv:
+        first = await asyncio.gather(*(lv.agents.info() for _ in range(200)), return_exceptions=True)
+        again = await lv.agents.info()
+    outcomes = {"ok" if isinstance(r, ListInfo) else type(r).__name__ for r in first}
+    assert outcomes == {first_outcome}
+    assert again.size == len(livevox_sim.state.records("agents"))
+    logins = [r.status for r in livevox_sim.request_log if r.operation == "session.login"]
+    assert logins == [500] * failures + [200]
