@@ -217,100 +217,6 @@ class LiveVox(Resources):
         """Why no session of this client may call `op` (local role check), or None."""
         return self._pool.refusal(op)
 
-    # -- what the Runtime sends through -------------------------------------------
-
-    async def _fetch(
-        self,
-        op: Operation,
-        model: type[T],
-        *,
-        path: Mapping[str, Any] = NO_ARGS,
-        query: Mapping[str, Any] = NO_ARGS,
-        body: Any = None,
-        options: RequestOptions | None = None,
-    ) -> T:
-        return await self._call(op, path, query, body, options, lambda r, c: decode_model(op, r, c, model))
-
-    async def _fetch_json(
-        self,
-        op: Operation,
-        *,
-        path: Mapping[str, Any] = NO_ARGS,
-        query: Mapping[str, Any] = NO_ARGS,
-        options: RequestOptions | None = None,
-    ) -> Any:
-        """Send `op` and return its 200 body as parsed JSON, as LiveVox sent it (no model)."""
-        return await self._call(op, path, query, None, options, lambda r, c: decode_json(op, r, c))
-
-    async def _create(
-        self,
-        op: Operation,
-        *,
-        path: Mapping[str, Any] = NO_ARGS,
-        query: Mapping[str, Any] = NO_ARGS,
-        body: Any = None,
-        options: RequestOptions | None = None,
-    ) -> int:
-        created = await self._call(
-            op, path, query, body, options, lambda r, c: decode_model(op, r, c, models.Created)
-        )
-        return created.id
-
-    async def _execute(
-        self,
-        op: Operation,
-        *,
-        path: Mapping[str, Any] = NO_ARGS,
-        query: Mapping[str, Any] = NO_ARGS,
-        body: Any = None,
-        options: RequestOptions | None = None,
-    ) -> None:
-        await self._call(op, path, query, body, options, lambda r, c: None)
-
-    def _paginate(
-        self,
-        op: Operation,
-        item: type[T],
-        *,
-        path: Mapping[str, Any] = NO_ARGS,
-        query: Mapping[str, Any] = NO_ARGS,
-        body: Any = None,
-        page_size: int = 1000,
-        max_items: int | None = None,
-        options: RequestOptions | None = None,
-    ) -> Paginator[T]:
-        async def fetch_page(offset: int, count: int) -> Page[T]:
-            return await self._call(
-                op,
-                path,
-                {**query, "count": count, "offset": offset},
-                body,
-                options,
-                lambda r, c: decode_page(op, r, c, item, offset),
-            )
-
-        info_op = self._info_for(op, query)
-        fetch_total = None
-        if info_op is not None:
-            info = info_op
-
-            async def fetch_total() -> int:
-                listed = await self._fetch(info, models.ListInfo, path=path, query=query, options=options)
-                return listed.size
-
-        return Paginator(fetch_page, fetch_total=fetch_total, page_size=page_size, max_items=max_items)
-
-    @staticmethod
-    def _info_for(op: Operation, query: Mapping[str, Any]) -> Operation | None:
-        """The `/info` of a plain list, if it counts exactly what the list's filters select."""
-        info = OPERATIONS.get(f"{op.family}.info")
-        if info is None or op.body is not None or op.method != "GET":
-            return None
-        accepted = {p.wire for p in info.query_params()}
-        if any(value is not None and key not in accepted for key, value in query.items()):
-            return None
-        return info
-
     # -- sessions ----------------------------------------------------------------
 
     async def _login(self, session: LiveVoxSession) -> Login:
@@ -567,6 +473,17 @@ class LiveVox(Resources):
         return sent, shown
 
 
+def _info_for(op: Operation, query: Mapping[str, Any]) -> Operation | None:
+    """The `/info` of a plain list, if it counts exactly what the list's filters select."""
+    info = OPERATIONS.get(f"{op.family}.info")
+    if info is None or op.body is not None or op.method != "GET":
+        return None
+    accepted = {p.wire for p in info.query_params()}
+    if any(value is not None and key not in accepted for key, value in query.items()):
+        return None
+    return info
+
+
 def _path_segment(op: Operation, param: Param, value: Any) -> str:
     """A path parameter as one plain segment; `""`, `"."`, `".."` and non-scalars are refused.
 
@@ -636,7 +553,9 @@ class Runtime:
         options: RequestOptions | None = None,
     ) -> T:
         """Send `op` and decode its 200 body into `model`."""
-        return await self._client._fetch(op, model, path=path, query=query, body=body, options=options)
+        return await self._client._call(
+            op, path, query, body, options, lambda r, c: decode_model(op, r, c, model)
+        )
 
     async def fetch_json(
         self,
@@ -647,7 +566,7 @@ class Runtime:
         options: RequestOptions | None = None,
     ) -> Any:
         """Send `op` and return its 200 body as parsed JSON, as LiveVox sent it (no model)."""
-        return await self._client._fetch_json(op, path=path, query=query, options=options)
+        return await self._client._call(op, path, query, None, options, lambda r, c: decode_json(op, r, c))
 
     async def create(
         self,
@@ -659,7 +578,10 @@ class Runtime:
         options: RequestOptions | None = None,
     ) -> int:
         """Send `op` and return the id of the created object (`201 {"id": n}`)."""
-        return await self._client._create(op, path=path, query=query, body=body, options=options)
+        created = await self._client._call(
+            op, path, query, body, options, lambda r, c: decode_model(op, r, c, models.Created)
+        )
+        return created.id
 
     async def execute(
         self,
@@ -671,7 +593,7 @@ class Runtime:
         options: RequestOptions | None = None,
     ) -> None:
         """Send `op`, which answers without a body (204)."""
-        await self._client._execute(op, path=path, query=query, body=body, options=options)
+        await self._client._call(op, path, query, body, options, lambda r, c: None)
 
     def paginate(
         self,
@@ -686,13 +608,25 @@ class Runtime:
         options: RequestOptions | None = None,
     ) -> Paginator[T]:
         """A lazy iterator over every item of a list or search operation."""
-        return self._client._paginate(
-            op,
-            item,
-            path=path,
-            query=query,
-            body=body,
-            page_size=page_size,
-            max_items=max_items,
-            options=options,
-        )
+        call = self._client._call
+
+        async def fetch_page(offset: int, count: int) -> Page[T]:
+            return await call(
+                op,
+                path,
+                {**query, "count": count, "offset": offset},
+                body,
+                options,
+                lambda r, c: decode_page(op, r, c, item, offset),
+            )
+
+        info_op = _info_for(op, query)
+        fetch_total = None
+        if info_op is not None:
+            info = info_op
+
+            async def fetch_total() -> int:
+                listed = await self.fetch(info, models.ListInfo, path=path, query=query, options=options)
+                return listed.size
+
+        return Paginator(fetch_page, fetch_total=fetch_total, page_size=page_size, max_items=max_items)
