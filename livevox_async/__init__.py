@@ -25,6 +25,7 @@ from ._exceptions import (
     ExportError,
     LiveVoxError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     ProtocolError,
     RateLimitError,
@@ -36,7 +37,7 @@ from ._export import ExportResult, Progress, export_configuration
 from ._generated.operations import OPERATIONS
 from ._operation import Operation, Param
 from ._options import RequestOptions
-from ._pagination import Page, Paginator
+from ._pagination import ListReport, Page, Paginator
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
 from ._retry import RetryPolicy
 from ._transport import HttpResponse
@@ -66,6 +67,7 @@ __all__ = [
     "FieldChange",
     "HttpResponse",
     "LimiterStats",
+    "ListReport",
     "LiveVox",
     "LiveVoxEnum",
     "LiveVoxError",
@@ -73,6 +75,7 @@ __all__ = [
     "ObjectChange",
     "Operation",
     "Page",
+    "PaginationError",
     "Paginator",
     "Param",
     "PermissionDeniedError",

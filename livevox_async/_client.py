@@ -44,6 +44,7 @@ from ._exceptions import (
     DeadlineExceeded,
     DecodeError,
     LiveVoxError,
+    NotFoundError,
     TransportError,
 )
 from ._generated import models
@@ -52,7 +53,7 @@ from ._generated.resources import Resources
 from ._logging import log, logger
 from ._operation import Operation, Param
 from ._options import RequestOptions
-from ._pagination import Page, Paginator
+from ._pagination import Page, Paginator, id_reader
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
 from ._resource import NO_ARGS
 from ._response import api_error, decode_json, decode_model, decode_page, throttle_error
@@ -611,14 +612,19 @@ class Runtime:
         call = self._client._call
 
         async def fetch_page(offset: int, count: int) -> Page[T]:
-            return await call(
-                op,
-                path,
-                {**query, "count": count, "offset": offset},
-                body,
-                options,
-                lambda r, c: decode_page(op, r, c, item, offset),
-            )
+            try:
+                return await call(
+                    op,
+                    path,
+                    {**query, "count": count, "offset": offset},
+                    body,
+                    options,
+                    lambda r, c: decode_page(op, r, c, item, offset),
+                )
+            except NotFoundError as exc:
+                if exc.code is None and exc.lv_message is None:
+                    raise  # not LiveVox's error body: a proxy or a wrong host, not an empty list
+                return Page(offset, (), (), None, not_found=True)  # LiveVox's own client reads it so
 
         info_op = _info_for(op, query)
         fetch_total = None
@@ -629,4 +635,11 @@ class Runtime:
                 listed = await self.fetch(info, models.ListInfo, path=path, query=query, options=options)
                 return listed.size
 
-        return Paginator(fetch_page, fetch_total=fetch_total, page_size=page_size, max_items=max_items)
+        return Paginator(
+            fetch_page,
+            fetch_total=fetch_total,
+            page_size=page_size,
+            max_items=max_items,
+            id_of=id_reader(op.id_key),
+            what=op.id,
+        )

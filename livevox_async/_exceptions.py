@@ -9,6 +9,7 @@
     │   └── ProtocolError         the peer did not speak valid HTTP
     ├── DeadlineExceeded          the call's overall deadline passed (retries and waits included)
     ├── DecodeError               an answer arrived but is not the JSON the schema describes
+    ├── PaginationError           a list's pages contradict each other so that items would be lost or repeated
     ├── ExportError               an export cannot start or go on (output directory, unknown family)
     └── APIError                  LiveVox answered with an error status
         ├── BadRequestError       400: invalid request or parameters
@@ -144,6 +145,19 @@ class DecodeError(LiveVoxError):
         self.status = status
         self.content_type = content_type
         self.length = length
+
+
+class PaginationError(LiveVoxError):
+    """A list's pages contradict each other beyond repair (design §10).
+
+    Raised when a page holds only items already listed (the server ignores `offset`, or
+    its pages loop) or an id does not fit in 64 bits; `offset` is where in the list.
+    Disagreements the paginator can repair are kept in `Paginator.report` instead.
+    """
+
+    def __init__(self, message: str, *, offset: int | None = None, **where: Unpack[RequestInfo]) -> None:
+        super().__init__(message, **where)
+        self.offset = offset
 
 
 class ExportError(LiveVoxError):

@@ -40,13 +40,14 @@ import attrs
 import orjson
 
 from ._client import LiveVox
-from ._exceptions import ExportError, PermissionDeniedError
+from ._exceptions import ExportError, NotFoundError, PermissionDeniedError
 from ._export_plan import AUDIT_LOG, FamilyPlan, export_plan
 from ._generated import models
 from ._generated.operations import OPERATIONS
+from ._json import dumps_sorted, loads
 from ._logging import log
 from ._operation import Operation
-from ._pagination import Page
+from ._pagination import ListReport, Page, id_reader
 
 MANIFEST = "manifest.json"
 CHECKPOINT = ".checkpoint"
@@ -84,10 +85,6 @@ class ExportResult:
         return dict(self.manifest["skipped"])
 
 
-def _dumps(value: Any) -> bytes:
-    return orjson.dumps(value, option=JSON_OPTS)
-
-
 def _valid_lines(path: Path) -> int:
     """Complete lines in `path`, cutting off a partial last line left by a crash."""
     if not path.exists():
@@ -104,15 +101,7 @@ def _read_lines(path: Path, skip: int = 0) -> Iterator[Any]:
     with path.open("rb") as f:
         for index, line in enumerate(f):
             if index >= skip:
-                yield orjson.loads(line)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+                yield loads(line)
 
 
 def _sort_by_id(path: Path) -> None:
@@ -121,7 +110,7 @@ def _sort_by_id(path: Path) -> None:
     with path.open("rb") as f:
         offset = 0
         for line in f:
-            index.append((orjson.loads(line)["id"], offset, len(line)))
+            index.append((loads(line)["id"], offset, len(line)))
             offset += len(line)
     index.sort(key=lambda entry: entry[0])
     tmp = path.with_suffix(".sorting")
@@ -130,6 +119,49 @@ def _sort_by_id(path: Path) -> None:
             src.seek(start)
             dst.write(src.read(length))
     tmp.replace(path)
+
+
+VANISHED = "vanished"
+"""Key of a checkpoint line for an object that was listed but gone when read."""
+
+
+@attrs.frozen
+class _Published:
+    """What `_publish` wrote: the family file's verified count, digest and what was absent."""
+
+    count: int
+    sha256: str
+    vanished: list[Any]
+    missing_reads: dict[str, int]
+
+
+def _publish(part: Path, target: Path, *, unsorted: bool) -> _Published:
+    """Move a finished work file to `target`: sorted by id, vanished markers left out.
+
+    Runs in a thread (it reads the whole file once or twice).
+    """
+    if unsorted:
+        _sort_by_id(part)
+    digest = hashlib.sha256()
+    vanished: list[Any] = []
+    missing: dict[str, int] = {}
+    count = 0
+    tmp = part.with_suffix(".publishing")
+    with part.open("rb") as src, tmp.open("wb") as dst:
+        for line in src:
+            record = loads(line)
+            if VANISHED in record:
+                vanished.append(record["id"])
+                continue
+            for key, value in record.items():
+                if value is None:
+                    missing[key] = missing.get(key, 0) + 1
+            dst.write(line)
+            digest.update(line)
+            count += 1
+    os.replace(tmp, target)
+    part.unlink()
+    return _Published(count, digest.hexdigest(), vanished, dict(sorted(missing.items())))
 
 
 class _Checkpoint:
@@ -226,7 +258,7 @@ class _Exporter:
             self._discard(plan.name)
             self._skip(plan.name, f"LiveVox refused {exc.operation}: {exc.lv_message or 'forbidden'}")
             return
-        self._finish(plan, ck)
+        await self._finish(plan, ck)
 
     def _skip(self, name: str, reason: str) -> None:
         self.checkpoint.family(name)["skipped"] = reason
@@ -240,29 +272,77 @@ class _Exporter:
         self.checkpoint.state["families"][name] = {"listed": False, "requests": 0, "done": False}
 
     async def _list(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
+        """Write the family's list items, each id once, to the checkpoint; see `_listing_pass`.
+
+        With an `/info`, its `lastModified` is read before and after: a family that changed
+        while it was listed (a deletion can shift the offsets) is walked once more, keeping
+        what the first pass found; if it changed again, the manifest says so.
+        """
         if ck["listed"]:
             return
         assert plan.list_op is not None
+        info = plan.info_op if plan.info_op is not None and not self._refused([plan.info_op]) else None
+        before = await self._info(info, ck)
+        report = await self._listing_pass(plan, ck, before)
+        if info is not None and ck.get("resumed_at") is None:
+            after = await self._info(info, ck)
+            if after is not None and before is not None and after.last_modified != before.last_modified:
+                log(logging.INFO, "export lists %s again: it changed while listed", plan.name)
+                report = await self._listing_pass(plan, ck, None)
+                again = await self._info(info, ck)
+                if again is not None and again.last_modified != after.last_modified:
+                    report.note("the family changed while it was listed; objects may be missing")
+        ck["listed"] = True
+        ck["report"] = attrs.asdict(report)
+        self.checkpoint.save()
+
+    async def _info(self, info: Operation | None, ck: dict[str, Any]) -> models.ListInfo | None:
+        if info is None:
+            return None
+        ck["requests"] += 1
+        listed: models.ListInfo = await self.lv.runtime.fetch(info, models.ListInfo)
+        return listed
+
+    async def _listing_pass(
+        self, plan: FamilyPlan, ck: dict[str, Any], info: models.ListInfo | None
+    ) -> ListReport:
+        """Append the ids not yet in the items file; the walk's report."""
+        assert plan.list_op is not None
         items_file = self.checkpoint.items_file(plan.name)
         start = _valid_lines(items_file)
+        seen = [item[plan.id_key] for item in _read_lines(items_file)] if start else []
         paginator = self.lv.runtime.paginate(plan.list_op, dict)
         pages: AsyncIterator[Page[Any]]
-        if start == 0 and plan.info_op is not None and not self._refused([plan.info_op]):
-            pages = paginator.concurrent_pages(concurrency=self.concurrency)
-            ck["requests"] += 1  # the /info call
+        if start == 0 and info is not None:
+            pages = paginator.concurrent_pages(concurrency=self.concurrency, total=info.size)
         else:
-            pages = paginator.pages(start=start)
+            ck["resumed_at"] = start
+            pages = paginator.pages(start=start, seen=seen)
         done = start
         with items_file.open("ab") as f:
             async for page in pages:
-                f.write(b"".join(_dumps(item) + b"\n" for item in page.raw))
+                f.write(b"".join(self._item_line(plan, page, item) for item in page.raw))
                 f.flush()
                 ck["requests"] += 1
                 done += len(page.raw)
                 self._report(plan.name, "listing", done, None)
-        ck["listed"] = True
         ck["items"] = done
-        self.checkpoint.save()
+        return paginator.report
+
+    @staticmethod
+    def _checked_id(plan: FamilyPlan, page: Page[Any], item: Any) -> Any:
+        """The item's id; ExportError for an item without a usable one (it cannot be keyed)."""
+        item_id = id_reader(plan.id_key)(item) if isinstance(item, dict) else None
+        if item_id is None:
+            raise ExportError(
+                f"{plan.name}: a list item near offset {page.offset} has no usable {plan.id_key!r}; "
+                "the export cannot read or key it"
+            )
+        return item_id
+
+    def _item_line(self, plan: FamilyPlan, page: Page[Any], item: Any) -> bytes:
+        self._checked_id(plan, page, item)
+        return dumps_sorted(item) + b"\n"
 
     def _items(self, plan: FamilyPlan, skip: int) -> Iterator[tuple[Any, dict[str, Any] | None]]:
         if plan.list_op is None:
@@ -279,16 +359,33 @@ class _Exporter:
         item: dict[str, Any] | None,
         fetching: asyncio.Semaphore,
     ) -> bytes:
+        """One line of the family file; a `vanished` marker when every read answered 404."""
         record: dict[str, Any] = {"id": item_id}
         if item is not None and not any(op.name == "read" for op in details):
             assert plan.list_op is not None
             record[plan.list_op.id] = item
         async with fetching:
             values = await asyncio.gather(
-                *(self.lv.runtime.fetch_json(op, path={"id": item_id}) for op in details)
+                *(self.lv.runtime.fetch_json(op, path={"id": item_id}) for op in details),
+                return_exceptions=True,
             )
-        record.update(zip((op.id for op in details), values, strict=True))
-        return _dumps(record) + b"\n"
+        missing = [
+            op.id for op, value in zip(details, values, strict=True) if isinstance(value, NotFoundError)
+        ]
+        for value in values:
+            if isinstance(value, BaseException) and not isinstance(value, NotFoundError):
+                raise value
+        if details and len(missing) == len(details):
+            return dumps_sorted({"id": item_id, VANISHED: missing}) + b"\n"
+        # The object is there but one read of it is not: null, counted in the manifest.
+        for op, value in zip(details, values, strict=True):
+            record[op.id] = None if op.id in missing else value
+        try:
+            return dumps_sorted(record) + b"\n"
+        except ValueError:
+            raise ExportError(
+                f"{plan.name} {item_id}: LiveVox's answer is nested too deeply to write"
+            ) from None
 
     async def _read_items(self, plan: FamilyPlan, ck: dict[str, Any], details: Sequence[Operation]) -> None:
         part = self.checkpoint.part_file(plan.name)
@@ -330,17 +427,23 @@ class _Exporter:
                 await asyncio.gather(*window, return_exceptions=True)
             self.checkpoint.save()
 
-    def _finish(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
+    async def _finish(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
         part = self.checkpoint.part_file(plan.name)
         part.touch()
-        if ck.pop("unsorted", False):
-            _sort_by_id(part)
         target = self.out_dir / f"{plan.name}.jsonl"
-        os.replace(part, target)
-        ck.update(done=True, file=target.name, count=_valid_lines(target), sha256=_sha256(target))
+        unsorted = ck.pop("unsorted", False)
+        written = await asyncio.to_thread(_publish, part, target, unsorted=unsorted)
+        ck.update(
+            done=True,
+            file=target.name,
+            count=written.count,
+            sha256=written.sha256,
+            vanished=written.vanished,
+            missing_reads=written.missing_reads,
+        )
         self.checkpoint.items_file(plan.name).unlink(missing_ok=True)
         self.checkpoint.save()
-        self._report(plan.name, "done", ck["count"], ck["count"])
+        self._report(plan.name, "done", written.count, written.count)
 
     async def run_audit_log(self, start: datetime, end: datetime) -> None:
         name = "audit_log"
@@ -355,16 +458,18 @@ class _Exporter:
         criteria = models.AuditLogSearch(start_date=start, end_date=end)
         part = self.checkpoint.part_file(name)
         done = _valid_lines(part)
+        seen = [entry["id"] for entry in _read_lines(part)] if done else []
+        plan = FamilyPlan(name, op, None, ())
         with part.open("ab") as f:
-            async for page in self.lv.runtime.paginate(op, dict, body=criteria).pages(start=done):
-                f.write(b"".join(_dumps({"id": e["id"], op.id: e}) + b"\n" for e in page.raw))
+            async for page in self.lv.runtime.paginate(op, dict, body=criteria).pages(start=done, seen=seen):
+                records = ({"id": self._checked_id(plan, page, e), op.id: e} for e in page.raw)
+                f.write(b"".join(dumps_sorted(record) + b"\n" for record in records))
                 f.flush()
                 ck["requests"] += 1
                 done += len(page.raw)
                 self._report(name, "listing", done, None)
         ck["unsorted"] = True
-        plan = FamilyPlan(name, op, None, ())
-        self._finish(plan, ck)
+        await self._finish(plan, ck)
 
 
 async def export_configuration(
@@ -440,6 +545,27 @@ async def export_configuration(
     return _write_manifest(exporter, before, started)
 
 
+def _verification(entry: dict[str, Any]) -> dict[str, Any]:
+    """A family's checks for the manifest: what vanished, what LiveVox contradicted, 404s."""
+    report = entry.get("report") or {}
+    shown: dict[str, Any] = {}
+    if entry.get("vanished"):
+        shown["vanished"] = entry["vanished"]
+    if entry.get("missing_reads"):
+        shown["missing_reads"] = entry["missing_reads"]
+    if report.get("not_found") and entry["count"] == 0:
+        shown["empty_by_404"] = True
+    if report:
+        shown["listing"] = {
+            "info_size": report["expected"],
+            "listed": entry.get("items", entry["count"]),
+            "repeated_ids_dropped": report["repeated"],
+            "short_pages": report["short_pages"],
+            "disagreements": report["disagreements"],
+        }
+    return shown
+
+
 def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportResult:
     from . import __version__
 
@@ -457,6 +583,7 @@ def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportR
             "requests": entry["requests"],
             "sha256": entry["sha256"],
             **({"not_exported": entry["details_skipped"]} if entry.get("details_skipped") else {}),
+            **_verification(entry),
         }
     manifest = {
         "format": FORMAT,
@@ -469,6 +596,7 @@ def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportR
         "skipped": skipped,
         "totals": {
             "objects": sum(f["count"] for f in families.values()),
+            "vanished": sum(len(f.get("vanished", ())) for f in families.values()),
             "requests": sum(f["requests"] for f in families.values()),
             "http_requests": after.requests - before.requests,
             "throttles": after.throttles - before.throttles,

@@ -1,4 +1,4 @@
-"""`Paginator`: every item of a LiveVox list, fetched lazily page by page.
+"""`Paginator`: every item of a LiveVox list exactly once, fetched lazily page by page.
 
 LiveVox lists answer `{"<listKey>": [...], "next": "<uri>"}` pages selected by `count`
 (at most 1000) and `offset`; `next` is absent on the last page.
@@ -11,54 +11,114 @@ LiveVox lists answer `{"<listKey>": [...], "next": "<uri>"}` pages selected by `
     async for page in lv.agents.list().concurrent_pages(concurrency=8):
         ...                                              # pages by offset, in order, using /info
 
-Following `next` costs one round trip per page; `concurrent_pages()` asks `/info` for the
-total and fetches the pages by offset several at a time (yielding them in order), then
-follows `next` from the last page in case the list grew meanwhile.
+Nothing the server says is taken on trust (design §10). The paginator walks the list by
+offset itself: after a page of `n` items at offset `o` it asks for `o + n`, so a server
+that caps pages below `count`, or whose `next` points backwards, too far or nowhere
+useful, loses nothing. `next` is only the server's claim that more follows; `/info`'s
+size is only a plan for fetching several pages at once. Where they disagree the
+paginator asks the server at the boundary (one more page) instead of believing either:
+
+- a page shorter than asked while more follows: the walk goes on from where it ended
+  and plans its next offsets with the server's real page size;
+- `/info` larger than the list (10**7 for 25): the first empty page ends the walk;
+  smaller (0, negative): the walk follows the pages until the list ends;
+- no `next` although `/info` promised more: one more page is asked for;
+- an id already listed (overlapping pages, a repeated page, a `next` walking back) is
+  dropped, so each id comes once; a page holding *only* ids already listed means the
+  server ignores `offset` or loops, and the walk stops with `PaginationError`;
+- an empty page that still has a `next` (a runaway `next`) ends the walk;
+- LiveVox's own client reads a 404 on a list as an empty list (`Page.not_found`).
+
+What was checked and what disagreed is kept in `Paginator.report` (`ListReport`):
+
+    >>> import asyncio
+    >>> rows = [{"id": n} for n in range(25)]
+    >>> async def capped(offset, count):          # a server capping pages at 10 items
+    ...     chunk = rows[offset : offset + min(count, 10)]
+    ...     more = offset + len(chunk) < len(rows)
+    ...     return Page(offset, chunk, chunk, f"?offset={offset + 10}" if more else None)
+    >>> async def lying_info():
+    ...     return 0
+    >>> listing = Paginator(capped, fetch_total=lying_info, page_size=20, id_of=lambda r: r["id"])
+    >>> async def walk():
+    ...     return [item["id"] async for page in listing.concurrent_pages() for item in page.items]
+    >>> asyncio.run(walk()) == list(range(25))
+    True
+    >>> listing.report.delivered, listing.report.expected, listing.report.short_pages
+    (25, 0, 2)
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
-from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
-from ._exceptions import ConfigurationError, ProtocolError
+from ._exceptions import ConfigurationError, PaginationError
 
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 1000
+ID_RANGE = range(-(2**63), 2**64)
+"""An id must fit in 64 bits (signed or unsigned); anything else is refused, not rounded."""
 
 
 @attrs.frozen(slots=True)
 class Page(Generic[T]):
-    """One page of a list: its items (decoded), the same items as wire JSON, and `next`."""
+    """One page of a list: its items (decoded), the same items as wire JSON, and `next`.
+
+    `offset` is where the page starts in the list; `not_found` is True for a 404 that
+    LiveVox sends instead of an empty page.
+    """
 
     offset: int
     items: Sequence[T]
     raw: Sequence[dict[str, Any]] = attrs.field(repr=False)
     next: str | None
+    not_found: bool = False
 
 
 FetchPage = Callable[[int, int], Awaitable[Page[T]]]
 """fetch(offset, count) -> Page"""
 FetchTotal = Callable[[], Awaitable[int]]
+IdOf = Callable[[dict[str, Any]], Hashable]
+"""An item's id from its wire JSON (the paginator drops an id it has seen)."""
 
 
-def next_offset(next_uri: str | None) -> int | None:
-    """The offset a `next` URI points at; None when there are no more pages."""
-    if next_uri is None or not next_uri.strip():
-        return None
-    values = parse_qs(urlsplit(next_uri).query).get("offset")
-    if not values or not values[0].isdigit():
-        raise ProtocolError(f"LiveVox's next page link has no usable offset: {urlsplit(next_uri).path!r}")
-    return int(values[0])
+@attrs.define
+class ListReport:
+    """What a walk over a list verified, and where the server disagreed with itself."""
+
+    expected: int | None = None
+    """The size `/info` announced (None when it was not asked)."""
+    delivered: int = 0
+    """Items yielded, each id once."""
+    pages: int = 0
+    """Pages fetched (prefetched pages that were cancelled are not counted)."""
+    repeated: int = 0
+    """Items dropped because their id had already been listed."""
+    unidentified: int = 0
+    """Items without a usable id (kept, but they cannot be checked for repeats)."""
+    short_pages: int = 0
+    """Pages holding fewer items than asked although more followed."""
+    not_found: bool = False
+    """The list ended with a 404 (an empty family, or a wrong path)."""
+    disagreements: list[str] = attrs.field(factory=list)
+    """Each way the server contradicted itself, in words (`/info said 0; 25 listed`)."""
+
+    def note(self, text: str) -> None:
+        if text not in self.disagreements:
+            self.disagreements.append(text)
 
 
 class Paginator(Generic[T]):
-    """Lazy iterator over a list operation's items; see the module docstring."""
+    """Lazy iterator over a list operation's items; see the module docstring.
+
+    `what` names the list in errors (`agents.list`); `id_of` enables the checks on ids
+    (each once, 64-bit integers when they are integers).
+    """
 
     def __init__(
         self,
@@ -67,6 +127,8 @@ class Paginator(Generic[T]):
         fetch_total: FetchTotal | None,
         page_size: int = MAX_PAGE_SIZE,
         max_items: int | None = None,
+        id_of: IdOf | None = None,
+        what: str = "list",
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
@@ -76,6 +138,10 @@ class Paginator(Generic[T]):
         self._fetch_total = fetch_total
         self._page_size = page_size
         self._max_items = max_items
+        self._id_of = id_of
+        self._what = what
+        self.report = ListReport()
+        """What the last walk verified (reset when a walk starts)."""
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
@@ -89,70 +155,171 @@ class Paginator(Generic[T]):
         """Every item in a list (mind the memory on a large tenant)."""
         return [item async for item in self]
 
-    def _count_for(self, yielded: int) -> int:
-        if self._max_items is None:
-            return self._page_size
-        return min(self._page_size, self._max_items - yielded)
-
-    def _trim(self, page: Page[T], yielded: int) -> Page[T]:
-        if self._max_items is None or yielded + len(page.items) <= self._max_items:
-            return page
-        keep = self._max_items - yielded
-        return attrs.evolve(page, items=page.items[:keep], raw=page.raw[:keep])
-
-    async def pages(self, *, start: int = 0) -> AsyncIterator[Page[T]]:
-        """Pages one after another, following `next` from offset `start`."""
-        async for page in self._follow(start, yielded=0):
+    async def pages(self, *, start: int = 0, seen: Iterable[Hashable] = ()) -> AsyncIterator[Page[T]]:
+        """Pages one after another from offset `start`; `seen`: ids already listed (a resume)."""
+        walk = _Walk(self, start=start, expected=None, concurrency=1, seen=seen)
+        async for page in walk.run():
             yield page
 
-    async def _follow(self, offset: int, *, yielded: int) -> AsyncIterator[Page[T]]:
-        seen = {offset}
-        while self._count_for(yielded) > 0:
-            page = self._trim(await self._fetch_page(offset, self._count_for(yielded)), yielded)
-            yielded += len(page.items)
-            yield page
-            following = next_offset(page.next)
-            if following is None:
-                return
-            if following in seen or following <= offset:
-                raise ProtocolError(f"LiveVox's next page link repeats offset {following}; stopping")
-            seen.add(following)
-            offset = following
-
-    async def concurrent_pages(self, *, concurrency: int = 8) -> AsyncIterator[Page[T]]:
+    async def concurrent_pages(
+        self, *, concurrency: int = 8, total: int | None = None
+    ) -> AsyncIterator[Page[T]]:
         """Pages fetched by offset, `concurrency` at a time, yielded in order.
 
-        Needs the family's `/info` (total size); without one it follows `next`.
+        Plans its offsets from the family's `/info` size (or `total`, when the caller has
+        just asked it); without either it walks one page at a time.
         """
         if concurrency < 1:
             raise ConfigurationError(f"concurrency must be >= 1, got {concurrency}")
-        if self._fetch_total is None:
-            async for page in self.pages():
-                yield page
-            return
-        total = await self._fetch_total()
-        if self._max_items is not None:
-            total = min(total, self._max_items)
-        offsets = list(range(0, total, self._page_size))
-        pending: dict[int, asyncio.Task[Page[T]]] = {}
-        yielded = 0
-        last: Page[T] | None = None
+        expected = total
+        if expected is None and self._fetch_total is not None:
+            expected = await self._fetch_total()
+        walk = _Walk(self, start=0, expected=expected, concurrency=concurrency, seen=())
+        async for page in walk.run():
+            yield page
+
+
+class _Walk(Generic[T]):
+    """One walk over a list: the offsets in flight, the cursor, the ids seen."""
+
+    def __init__(
+        self,
+        paginator: Paginator[T],
+        *,
+        start: int,
+        expected: int | None,
+        concurrency: int,
+        seen: Iterable[Hashable],
+    ) -> None:
+        self.p = paginator
+        self.report = paginator.report = ListReport(expected=expected)
+        self.cursor = start
+        self.start = start
+        self.stride = paginator._page_size
+        self.concurrency = concurrency if expected is not None and expected > 0 else 1
+        self.seen = set(seen)
+        self.in_flight: dict[int, asyncio.Future[Page[T]]] = {}
+        self.abandoned: list[asyncio.Future[Page[T]]] = []
+        """Prefetched pages the cursor went past (cancelled, awaited at the end)."""
+        if expected is not None and expected < 0:
+            self.report.note(f"/info announced a negative size ({expected}); the pages were followed")
+
+    def _wanted(self) -> int:
+        """Items still wanted (max_items), the page size otherwise."""
+        if self.p._max_items is None:
+            return self.p._page_size
+        return min(self.p._page_size, self.p._max_items - self.report.delivered)
+
+    def _plan(self) -> None:
+        """Start the page at the cursor and, with an `/info` size, the ones after it."""
+        for stale in [o for o in self.in_flight if o < self.cursor]:
+            future = self.in_flight.pop(stale)
+            future.cancel()
+            self.abandoned.append(future)
+        expected = self.report.expected or 0
+        offset = self.cursor
+        while len(self.in_flight) < self.concurrency:
+            if offset not in self.in_flight:
+                self.in_flight[offset] = asyncio.ensure_future(self.p._fetch_page(offset, self._wanted()))
+            offset += self.stride
+            if offset >= expected or self._wanted() < self.p._page_size:
+                break
+
+    async def run(self) -> AsyncIterator[Page[T]]:
         try:
-            for index, offset in enumerate(offsets):
-                for ahead in offsets[index : index + concurrency]:
-                    if ahead not in pending:
-                        count = min(self._page_size, total - ahead)
-                        pending[ahead] = asyncio.ensure_future(self._fetch_page(ahead, count))
-                last = self._trim(await pending.pop(offset), yielded)
-                yielded += len(last.items)
-                yield last
+            while self._wanted() > 0:
+                self._plan()
+                page = await self.in_flight.pop(self.cursor)
+                self.report.pages += 1
+                kept = self._fresh(page)
+                if kept is not None:
+                    yield kept
+                if not self._advance(page):
+                    self._verify_total()
+                    return
         finally:
-            for task in pending.values():
-                task.cancel()
-            if pending:
-                await asyncio.gather(*pending.values(), return_exceptions=True)
-        # The list may have grown since /info: carry on from where the last page points.
-        following = next_offset(last.next) if last is not None else None
-        if following is not None and (self._max_items is None or yielded < self._max_items):
-            async for page in self._follow(following, yielded=yielded):
-                yield page
+            abandoned = [*self.in_flight.values(), *self.abandoned]
+            for future in abandoned:
+                future.cancel()
+            if abandoned:
+                await asyncio.gather(*abandoned, return_exceptions=True)
+
+    def _fresh(self, page: Page[T]) -> Page[T] | None:
+        """The page without ids already listed, cut to max_items; None when nothing is left."""
+        keep = [i for i, raw in enumerate(page.raw) if self._is_new(raw, page.offset + i)]
+        if page.raw and not keep:
+            raise PaginationError(
+                f"{self.p._what}: every item of the page at offset {page.offset} was already listed "
+                "(the server ignores offset, or its pages loop)",
+                operation=self.p._what,
+                offset=page.offset,
+            )
+        room = self.p._max_items - self.report.delivered if self.p._max_items is not None else len(keep)
+        keep = keep[:room]
+        self.report.delivered += len(keep)
+        if not keep:
+            return None
+        if len(keep) == len(page.raw):
+            return page
+        return attrs.evolve(page, items=[page.items[i] for i in keep], raw=[page.raw[i] for i in keep])
+
+    def _is_new(self, raw: dict[str, Any], position: int) -> bool:
+        if self.p._id_of is None:
+            return True
+        item_id = self.p._id_of(raw)
+        if item_id is None:
+            self.report.unidentified += 1
+            return True
+        if type(item_id) is int and item_id not in ID_RANGE:
+            raise PaginationError(
+                f"{self.p._what}: the id at offset {position} does not fit in 64 bits ({item_id})",
+                operation=self.p._what,
+                offset=position,
+            )
+        if item_id in self.seen:
+            self.report.repeated += 1
+            return False
+        self.seen.add(item_id)
+        return True
+
+    def _advance(self, page: Page[T]) -> bool:
+        """Move the cursor past `page`; False when the list has ended."""
+        count = len(page.raw)
+        expected = self.report.expected
+        if count == 0:
+            self._ended_empty(page)
+            return False
+        self.cursor += count
+        if page.next is not None and count < self.p._page_size:
+            self.report.short_pages += 1
+            self.stride = count  # the server's real page size: plan by it from now on
+        if page.next is None:
+            # No `next` although /info promised more: ask the next offset, the server decides.
+            return expected is not None and self.cursor - self.start < expected
+        return True
+
+    def _ended_empty(self, page: Page[T]) -> None:
+        if page.not_found:
+            self.report.not_found = True
+        if page.next is not None:
+            self.report.note(f"an empty page at offset {self.cursor} still pointed to a next page")
+
+    def _verify_total(self) -> None:
+        expected, delivered = self.report.expected, self.report.delivered
+        if expected is not None and delivered != expected:
+            self.report.note(f"/info announced {expected} items; the list held {delivered}")
+
+
+def id_reader(key: str) -> IdOf:
+    """`id_of` for items keyed by `key`: an int or str id, None for an item without one.
+
+    >>> read = id_reader("serviceId")
+    >>> read({"serviceId": 7}), read({"name": "x"}), read({"serviceId": 1.5})
+    (7, None, None)
+    """
+
+    def id_of(raw: dict[str, Any]) -> Hashable:
+        value = raw.get(key) if isinstance(raw, dict) else None
+        return value if isinstance(value, int | str) and not isinstance(value, bool) else None
+
+    return id_of

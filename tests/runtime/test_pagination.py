@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 from runtime_support import ops_in_log
 
-from livevox_async import Credentials, LiveVox, ProtocolError
+from livevox_async import Credentials, LiveVox, PaginationError
 from livevox_async.testing import Simulator
 
 
@@ -88,5 +88,5 @@ async def looping_server() -> AsyncIterator[str]:
 async def test_a_repeating_next_link_is_caught(looping_server: str) -> None:
     creds = Credentials(access_token="t", client_name="c", user_name="u", password="p")
     async with LiveVox(creds, base_url=looping_server) as lv:
-        with pytest.raises(ProtocolError, match="repeats offset 0"):
+        with pytest.raises(PaginationError, match="offset 1 was already listed"):
             await lv.agents.list(page_size=1).collect()
