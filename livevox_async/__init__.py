@@ -9,7 +9,7 @@ async with LiveVox(Credentials(...), region="NA6") as lv:
 """
 
 from ._client import ClientStats, LiveVox
-from ._credentials import Credentials
+from ._credentials import ENVIRONMENT, MANAGER_POWERS, ROLES, Credentials, Role, endpoint_from_env
 from ._diff import ExportDiff, FamilyDiff, FieldChange, ObjectChange, diff_exports
 from ._enum import LiveVoxEnum
 from ._exceptions import (
@@ -46,7 +46,10 @@ from ._unset import UNSET, Unset, UnsetType
 __version__ = "0.1.0"
 
 __all__ = [
+    "ENVIRONMENT",
+    "MANAGER_POWERS",
     "OPERATIONS",
+    "ROLES",
     "UNSET",
     "APIError",
     "AuthenticationError",
@@ -85,6 +88,7 @@ __all__ = [
     "ReadTimeout",
     "RequestOptions",
     "RetryPolicy",
+    "Role",
     "ServerError",
     "TokenBucket",
     "TransportError",
@@ -92,5 +96,6 @@ __all__ = [
     "UnsetType",
     "__version__",
     "diff_exports",
+    "endpoint_from_env",
     "export_configuration",
 ]

@@ -188,10 +188,10 @@ class TokenBucket:
         adaptive: bool = True,
         clock: Clock | None = None,
     ) -> None:
-        if rate is not None and rate <= 0:
-            raise ConfigurationError(f"rate must be > 0 requests/second, got {rate}")
-        if burst < 1:
-            raise ConfigurationError(f"burst must be >= 1, got {burst}")
+        if rate is not None and not (math.isfinite(rate) and rate > 0):
+            raise ConfigurationError(f"rate must be a finite number > 0 requests/second, got {rate}")
+        if not (math.isfinite(burst) and burst >= 1):
+            raise ConfigurationError(f"burst must be a finite number >= 1, got {burst}")
         self.burst = float(burst)
         self.adaptive = adaptive
         self.control = ThrottleControl(rate)
