@@ -7,7 +7,7 @@
 - wire types are checked, not coerced: `"12"` is not an `int`, `1` is not a `bool`;
 - unknown keys in answers are ignored.
 
-    >>> from livevox_async.models import AgentUpdate
+    >>> from livevox_async.models import AgentUpdate, ListInfo
     >>> to_json(AgentUpdate(phone="5551234", wrap_up_time=-1))
     b'{"phone":"5551234","wrapUpTime":-1}'
     >>> from_json(b'{"size": 3, "lastModified": 1337586262000}', ListInfo).last_modified.year
