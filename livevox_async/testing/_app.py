@@ -12,7 +12,8 @@ Every request goes through the same steps, in this order:
    Manager powers; 403) from the operation table;
 6. parameters and body, checked against the table and the models (400);
 7. the operation's handler (`_handlers.py`);
-8. faults applied to the answer — reset, truncate, malformed JSON, HTML page.
+8. faults applied to the answer — reset, truncate, malformed JSON, HTML page, and the
+   costly ones: gzip bomb, endless or huge body, big ids, deep nesting.
 
 Each request is appended to the request log once it has been answered.
 """
@@ -155,7 +156,7 @@ class Engine:
             status, body, headers = problem.status, problem.body(), problem.headers
         self._record(request, op, status, session, token_index, fault)
         if fault in ANSWER_KINDS:
-            return await corrupt_answer(request, fault, status, body)
+            return await corrupt_answer(request, fault, status, body, self.faults)
         if body is None:
             return web.Response(status=status, headers=headers)
         return web.Response(status=status, body=body, content_type="application/json", headers=headers)
