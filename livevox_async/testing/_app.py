@@ -11,7 +11,7 @@ Every request goes through the same steps, in this order:
 5. authentication (`LV-Session`, 401) and authorisation (agent allow-list, roles,
    Manager powers; 403) from the operation table;
 6. parameters and body, checked against the table and the models (400);
-7. the operation's handler (`_handlers.py`);
+7. the operation's handler (`_handlers.py`), with the list quirks (`ListQuirks`);
 8. faults applied to the answer — reset, truncate, malformed JSON, HTML page, and the
    costly ones: gzip bomb, endless or huge body, big ids, deep nesting.
 
@@ -34,6 +34,7 @@ from ._config import Latency
 from ._faults import ANSWER_KINDS, ERROR_STATUS_KINDS, FaultKind, FaultPlan, corrupt_answer
 from ._handlers import Call, Handler, decode_body, handler_for, parse_params
 from ._problem import Problem
+from ._quirks import ListQuirks
 from ._ratelimit import RateLimit
 from ._sessions import Caller, Session, SessionKind, Sessions, refusal
 from ._store import Store
@@ -111,10 +112,12 @@ class Engine:
         latency: Latency,
         seed: int,
         log_requests: bool,
+        list_quirks: ListQuirks,
     ) -> None:
         self.store = store
         self.sessions = sessions
         self.faults = faults
+        self.list_quirks = list_quirks
         self.rate_limit = rate_limit
         self.latency = latency
         self.log: list[LoggedRequest] = []
@@ -247,6 +250,7 @@ class Engine:
             version,
             caller,
             session,
+            self.list_quirks,
         )
 
     def _caller(self, session: Session) -> Caller:
