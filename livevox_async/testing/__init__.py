@@ -8,7 +8,7 @@ on purpose: a per-token rate limit, latency, faults (5xx, resets, truncated or
 malformed answers, expired sessions, compression bombs, endless or huge bodies, ids
 above 64 bits, deep nesting), list quirks (`ListQuirks`: capped pages, a lying `/info`,
 ignored offsets, overlapping pages, runaway `next`, 404 for empty pages, records that
-vanish or appear while a client reads).
+vanish or appear while a client reads) and accounts locked after failed logins.
 
 In a test (the `livevox_sim` pytest fixture does this for you):
 

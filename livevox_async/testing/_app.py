@@ -11,7 +11,8 @@ Every request goes through the same steps, in this order:
 5. authentication (`LV-Session`, 401) and authorisation (agent allow-list, roles,
    Manager powers; 403) from the operation table;
 6. parameters and body, checked against the table and the models (400);
-7. the operation's handler (`_handlers.py`), with the list quirks (`ListQuirks`);
+7. the operation's handler (`_handlers.py`), with the list quirks (`ListQuirks`) and
+   the failed-login lockout (`Lockout`);
 8. faults applied to the answer — reset, truncate, malformed JSON, HTML page, and the
    costly ones: gzip bomb, endless or huge body, big ids, deep nesting.
 
@@ -33,6 +34,7 @@ from .._operation import Operation
 from ._config import Latency
 from ._faults import ANSWER_KINDS, ERROR_STATUS_KINDS, FaultKind, FaultPlan, corrupt_answer
 from ._handlers import Call, Handler, decode_body, handler_for, parse_params
+from ._lockout import Lockout
 from ._problem import Problem
 from ._quirks import ListQuirks
 from ._ratelimit import RateLimit
@@ -113,11 +115,13 @@ class Engine:
         seed: int,
         log_requests: bool,
         list_quirks: ListQuirks,
+        lockout: Lockout,
     ) -> None:
         self.store = store
         self.sessions = sessions
         self.faults = faults
         self.list_quirks = list_quirks
+        self.lockout = lockout
         self.rate_limit = rate_limit
         self.latency = latency
         self.log: list[LoggedRequest] = []
@@ -251,6 +255,7 @@ class Engine:
             caller,
             session,
             self.list_quirks,
+            self.lockout,
         )
 
     def _caller(self, session: Session) -> Caller:

@@ -6,8 +6,9 @@ what differs by family comes from its `FamilySpec`. Handlers are synchronous: th
 dispatcher (`_app.py`) has already authenticated the caller and parsed parameters and
 body into a `Call`, and turns a raised `Problem` into the error answer.
 
-The `Call` also carries the `ListQuirks` that bend list, search and `/info` answers
-(`_quirks.py`) and may change the tenant right after a page.
+The `Call` also carries two knobs: `ListQuirks` bend list, search and `/info` answers
+(`_quirks.py`) and may change the tenant right after a page, and `Lockout` counts a
+login's wrong passwords and locks the account at its limit (`_lockout.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .._exceptions import DecodeError
 from .._generated.operations import OPERATIONS
 from .._operation import Operation
 from ._families import check_password
+from ._lockout import Lockout
 from ._problem import Problem
 from ._quirks import ListQuirks, cut_page, first_ids, fresh_copy, quirks_for
 from ._sessions import Caller, Session, Sessions
@@ -60,6 +62,8 @@ class Call:
     """The session the request used or (login) opened."""
     quirks: ListQuirks = attrs.field(factory=ListQuirks)
     """How lists, searches and `/info` misbehave."""
+    lockout: Lockout = attrs.field(factory=Lockout)
+    """The failed-login counts (and the limit that locks an account)."""
 
 
 Handler: TypeAlias = Callable[[Call], Answer]
@@ -118,9 +122,12 @@ def decode_body(op: Operation, raw: bytes) -> Record:
 _DENIED = "invalid client name, user name or password"
 
 
-def _principal(call: Call) -> tuple[str, Record, int]:
+def _principal(call: Call, *, counts_failures: bool = False) -> tuple[str, Record, int]:
     """The family and record of the agent or user a login or password change names, and the
-    index of its access token; 401 unless the token is known and the password matches."""
+    index of its access token; 401 unless the token is known and the password matches.
+
+    With `counts_failures` (a login), a wrong password counts towards the lockout and may
+    lock the account; a successful login starts the count again."""
     store, body = call.store, call.body or {}
     token_index = call.sessions.token_index(call.access_token)
     if token_index is None:
@@ -131,15 +138,21 @@ def _principal(call: Call) -> tuple[str, Record, int]:
     record = (
         store.find(family, found) if found is not None and body["clientName"] == store.client_code else None
     )
-    if record is None or record["password"] != body["password"]:
+    if record is None:
+        raise Problem(401, _DENIED)
+    if record["password"] != body["password"]:
+        if counts_failures and call.lockout.failed(family, record["id"]):
+            store.change(family, record["id"], {"locked": True})
         raise Problem(401, _DENIED)
     if record["locked"] or not record.get("active", True):
         raise Problem(401, "the account is locked or inactive")
+    if counts_failures:
+        call.lockout.succeeded(family, record["id"])
     return family, record, token_index
 
 
 def login(call: Call) -> Answer:
-    family, record, token_index = _principal(call)
+    family, record, token_index = _principal(call, counts_failures=True)
     kind = call.store.specs[family].principal
     assert kind is not None
     call.session = call.sessions.open(kind, record["id"], token_index)
