@@ -15,7 +15,7 @@ import sys
 import textwrap
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -540,7 +540,8 @@ async def test_agents_read(bound: tuple[Resources, RecordingRuntime]) -> None:
 
 async def test_agents_add_service(bound: tuple[Resources, RecordingRuntime]) -> None:
     r, recorder = bound
-    assert await r.agents.add_service(1, 2) is None
+    added: Awaitable[object] = r.agents.add_service(1, 2)  # annotated None; check what it really returns
+    assert await added is None
     assert recorder.calls == [
         Call("execute", gen_operations.AGENTS_ADD_SERVICE, None, {"id": 1, "serviceId": 2}, {}, None, None)
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 
 
-async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tmp_path: Path):
+async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tmp_path: Path) -> None:
     ready = tmp_path / "url"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     args = [
@@ -34,7 +34,7 @@ async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tm
     )
     assert process.stdout is not None
     try:
-        printed = []  # the ready file is written before the credentials are printed
+        printed: list[str] = []  # the ready file is written before the credentials are printed
         while not printed or not printed[-1].startswith("  every agent's password"):
             printed.append((await asyncio.wait_for(process.stdout.readline(), 20)).decode().rstrip("\n"))
         base_url = ready.read_text().strip()

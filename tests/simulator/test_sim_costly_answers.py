@@ -6,34 +6,38 @@ from __future__ import annotations
 import asyncio
 import json
 import zlib
+from typing import Any
 
 import aiohttp
 import pytest
+from sim_support import Api
 
-from livevox_async.testing import FAULT_KINDS, FaultPlan
+from livevox_async.testing import FAULT_KINDS, FaultKind, FaultPlan, Simulator
 
 MiB = 1 << 20
 AGENT = "/configuration/agents/100001"
 COSTLY = ("gzip_bomb", "endless_body", "huge_body", "big_integers", "deep_nesting")
 
 
-async def _plain(admin, path=AGENT):
-    async with admin.http.get(path, headers={"LV-Session": admin.session_id}) as reply:
+async def _plain(admin: Api, path: str = AGENT) -> bytes:
+    async with admin.http.get(path, headers=admin.session_headers) as reply:
         return await reply.read()
 
 
-async def _raw_session(sim):
+async def _raw_session(sim: Simulator) -> aiohttp.ClientSession:
     """An aiohttp session that leaves `Content-Encoding` alone (the test inflates by hand)."""
     return aiohttp.ClientSession(sim.base_url, auto_decompress=False)
 
 
-async def test_a_gzip_bomb_is_streamed_and_inflates_beyond_what_is_read(livevox_sim, admin):
+async def test_a_gzip_bomb_is_streamed_and_inflates_beyond_what_is_read(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     livevox_sim.faults.script("gzip_bomb", operation="agents.read")
     inflater, inflated, compressed = zlib.decompressobj(wbits=31), b"", 0
 
     async with (
         await _raw_session(livevox_sim) as http,
-        http.get(AGENT, headers={"LV-Session": admin.session_id}) as reply,
+        http.get(AGENT, headers=admin.session_headers) as reply,
     ):
         headers = reply.headers
         async for chunk in reply.content.iter_any():
@@ -54,7 +58,9 @@ async def test_a_gzip_bomb_is_streamed_and_inflates_beyond_what_is_read(livevox_
     assert (await admin.get(AGENT)).status == 200  # the simulator serves on
 
 
-async def test_a_small_gzip_bomb_inflates_to_its_padding_then_the_real_answer(livevox_sim, admin):
+async def test_a_small_gzip_bomb_inflates_to_its_padding_then_the_real_answer(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     livevox_sim.faults = FaultPlan(bomb_bytes=2 * MiB + 3)
     expected = await _plain(admin)
     livevox_sim.faults.script("gzip_bomb", operation="agents.read")
@@ -64,12 +70,12 @@ async def test_a_small_gzip_bomb_inflates_to_its_padding_then_the_real_answer(li
     assert inflated == b" " * (2 * MiB + 3) + expected
 
 
-async def test_an_endless_body_never_ends(livevox_sim, admin):
+async def test_an_endless_body_never_ends(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.faults.script("endless_body", operation="agents.list")
     received = b""
 
     async with admin.http.get(
-        "/configuration/agents?count=10&offset=0", headers={"LV-Session": admin.session_id}
+        "/configuration/agents?count=10&offset=0", headers=admin.session_headers
     ) as reply:
         headers = reply.headers
         while len(received) < 10 * MiB:
@@ -80,10 +86,10 @@ async def test_an_endless_body_never_ends(livevox_sim, admin):
     assert (await admin.get(AGENT)).status == 200
 
 
-async def test_a_huge_body_announces_its_length_and_streams_it(livevox_sim, admin):
+async def test_a_huge_body_announces_its_length_and_streams_it(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.faults.script("huge_body", operation="agents.read")
 
-    async with admin.http.get(AGENT, headers={"LV-Session": admin.session_id}) as reply:
+    async with admin.http.get(AGENT, headers=admin.session_headers) as reply:
         length, head = reply.content_length, await reply.content.readexactly(MiB)
 
     assert length == 128 * MiB
@@ -91,7 +97,9 @@ async def test_a_huge_body_announces_its_length_and_streams_it(livevox_sim, admi
     assert (await admin.get(AGENT)).status == 200
 
 
-async def test_a_small_huge_body_is_the_real_answer_padded_in_front(livevox_sim, admin):
+async def test_a_small_huge_body_is_the_real_answer_padded_in_front(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     livevox_sim.faults = FaultPlan(huge_bytes=3 * MiB)
     expected = await _plain(admin)
     livevox_sim.faults.script("huge_body", operation="agents.read")
@@ -102,7 +110,7 @@ async def test_a_small_huge_body_is_the_real_answer_padded_in_front(livevox_sim,
     assert padded == b" " * (3 * MiB - len(expected)) + expected
 
 
-async def test_big_integers_add_two_to_the_64_to_every_id(livevox_sim, admin):
+async def test_big_integers_add_two_to_the_64_to_every_id(livevox_sim: Simulator, admin: Api) -> None:
     expected = json.loads(await _plain(admin))
     livevox_sim.faults.script("big_integers", operation="agents.read")
 
@@ -116,13 +124,13 @@ async def test_big_integers_add_two_to_the_64_to_every_id(livevox_sim, admin):
     }
 
 
-async def test_an_answer_fault_on_a_create_leaves_the_create_done(livevox_sim, admin):
+async def test_an_answer_fault_on_a_create_leaves_the_create_done(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.faults.script("big_integers", operation="term_code_categories.create")
 
     async with admin.http.post(
         "/configuration/termCodeCategories",
         json={"name": "Big"},
-        headers={"LV-Session": admin.session_id},
+        headers=admin.session_headers,
     ) as reply:
         status, answer = reply.status, json.loads(await reply.read())
 
@@ -131,7 +139,7 @@ async def test_an_answer_fault_on_a_create_leaves_the_create_done(livevox_sim, a
     assert (status, answer) == (201, {"id": created[0]["id"] + 2**64})
 
 
-async def test_deep_nesting_adds_a_list_nested_300_levels(livevox_sim, admin):
+async def test_deep_nesting_adds_a_list_nested_300_levels(livevox_sim: Simulator, admin: Api) -> None:
     expected = json.loads(await _plain(admin))
     livevox_sim.faults.script("deep_nesting", operation="agents.read")
 
@@ -145,11 +153,11 @@ async def test_deep_nesting_adds_a_list_nested_300_levels(livevox_sim, admin):
     assert depth + 1 == 300  # the innermost `[]` is the 300th list
 
 
-async def test_an_answer_without_body_becomes_a_200_object(livevox_sim, admin):
+async def test_an_answer_without_body_becomes_a_200_object(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.faults = FaultPlan(nesting_depth=3)
     livevox_sim.faults.script("deep_nesting", operation="agents.delete")
 
-    async with admin.http.delete(AGENT, headers={"LV-Session": admin.session_id}) as reply:
+    async with admin.http.delete(AGENT, headers=admin.session_headers) as reply:
         status, body = reply.status, await reply.read()
 
     assert (status, body) == (200, b'{"nested":[[[]]]}')
@@ -157,7 +165,7 @@ async def test_an_answer_without_body_becomes_a_200_object(livevox_sim, admin):
     assert livevox_sim.request_log[-1].status == 204
 
 
-def test_costly_kinds_are_scripted_never_drawn_by_default():
+def test_costly_kinds_are_scripted_never_drawn_by_default() -> None:
     assert set(COSTLY) <= set(FAULT_KINDS)
     assert not set(COSTLY) & set(FaultPlan().kinds)
     plan = FaultPlan()
@@ -165,19 +173,21 @@ def test_costly_kinds_are_scripted_never_drawn_by_default():
 
 
 @pytest.mark.parametrize("setting", [{"bomb_bytes": -1}, {"huge_bytes": -1}, {"nesting_depth": 0}])
-def test_fault_sizes_are_checked(setting):
+def test_fault_sizes_are_checked(setting: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=next(iter(setting))):
         FaultPlan(**setting)
 
 
 @pytest.mark.parametrize("kind", ["gzip_bomb", "endless_body", "huge_body"])
-async def test_a_streamed_answer_stops_when_the_client_leaves(livevox_sim, admin, kind):
+async def test_a_streamed_answer_stops_when_the_client_leaves(
+    livevox_sim: Simulator, admin: Api, kind: FaultKind
+) -> None:
     livevox_sim.faults.script(kind, operation="agents.read")
     before = asyncio.all_tasks()
 
     async with (
         aiohttp.ClientSession(livevox_sim.base_url) as http,  # a new connection: a new server task
-        http.get(AGENT, headers={"LV-Session": admin.session_id}) as reply,
+        http.get(AGENT, headers=admin.session_headers) as reply,
     ):
         await reply.content.readexactly(1000)
         serving = asyncio.all_tasks() - before

@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 import pytest
+from sim_support import Api, Reply
 
-from livevox_async.testing import ListQuirks
+from livevox_async.testing import ListQuirks, Simulator
+from livevox_async.testing.pytest_plugin import SimulatorFactory
 
 AGENTS = "/configuration/agents"
 
 
-def agent_ids(sim, start=0, stop=None):
+def agent_ids(sim: Simulator, start: int = 0, stop: int | None = None) -> list[int]:
     return [a["id"] for a in sim.state.records("agents")[start:stop]]
 
 
-def ids_of(reply, key="agent", id_key="id"):
+def ids_of(reply: Reply, key: str = "agent", id_key: str = "id") -> list[Any]:
     assert reply.status == 200, reply
     return [item[id_key] for item in reply.body[key]]
 
 
-def next_query(reply):
+def next_query(reply: Reply) -> dict[str, int]:
     """The `next` link's query as a dict of ints (count, offset)."""
     return {k: int(v) for k, v in parse_qsl(urlsplit(reply.body["next"]).query)}
 
 
-async def test_a_page_cap_holds_pages_below_count_with_a_correct_next(livevox_sim, admin):
+async def test_a_page_cap_holds_pages_below_count_with_a_correct_next(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     livevox_sim.list_quirks = ListQuirks(page_cap=100)
 
     first = await admin.get(AGENTS, count=1000, offset=0)
@@ -45,7 +50,9 @@ async def test_a_page_cap_holds_pages_below_count_with_a_correct_next(livevox_si
 
 
 @pytest.mark.parametrize("size", [0, -3, 10**7])
-async def test_info_can_lie_about_the_size_of_the_chosen_families(livevox_sim, admin, size):
+async def test_info_can_lie_about_the_size_of_the_chosen_families(
+    livevox_sim: Simulator, admin: Api, size: int
+) -> None:
     livevox_sim.list_quirks = ListQuirks(families=frozenset({"agents"}), info_size=size)
 
     agents = await admin.get(f"{AGENTS}/info")
@@ -55,7 +62,9 @@ async def test_info_can_lie_about_the_size_of_the_chosen_families(livevox_sim, a
     assert services.body["size"] == len(livevox_sim.state.records("services"))
 
 
-async def test_an_ignored_offset_answers_the_first_items_and_next_still_advances(livevox_sim, admin):
+async def test_an_ignored_offset_answers_the_first_items_and_next_still_advances(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     livevox_sim.list_quirks = ListQuirks(ignore_offset=True)
 
     middle = await admin.get(AGENTS, count=10, offset=100)
@@ -67,7 +76,7 @@ async def test_an_ignored_offset_answers_the_first_items_and_next_still_advances
     assert "next" not in beyond.body
 
 
-async def test_overlapping_pages_start_early_and_repeat_ids(livevox_sim, admin):
+async def test_overlapping_pages_start_early_and_repeat_ids(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.list_quirks = ListQuirks(overlap=3)
 
     first = await admin.get(AGENTS, count=10, offset=0)
@@ -79,7 +88,7 @@ async def test_overlapping_pages_start_early_and_repeat_ids(livevox_sim, admin):
     assert set(ids_of(first)) & set(ids_of(second)) == set(agent_ids(livevox_sim, 7, 10))
 
 
-async def test_a_backwards_next_walks_back_after_the_first_page(livevox_sim, admin):
+async def test_a_backwards_next_walks_back_after_the_first_page(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.list_quirks = ListQuirks(backwards_next=True)
 
     first = await admin.get(AGENTS, count=10, offset=0)
@@ -94,7 +103,7 @@ async def test_a_backwards_next_walks_back_after_the_first_page(livevox_sim, adm
     assert next_query(last) == {"count": 10, "offset": 230}
 
 
-async def test_an_endless_next_goes_on_past_the_end(livevox_sim, admin):
+async def test_an_endless_next_goes_on_past_the_end(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.list_quirks = ListQuirks(endless_next=True)
 
     last = await admin.get(AGENTS, count=10, offset=240)
@@ -109,7 +118,7 @@ async def test_an_endless_next_goes_on_past_the_end(livevox_sim, admin):
     assert next_query(far) == {"count": 10, "offset": 10**6 + 10}
 
 
-async def test_empty_pages_answer_404_with_livevox_error_body(livevox_sim, admin):
+async def test_empty_pages_answer_404_with_livevox_error_body(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.list_quirks = ListQuirks(empty_404=True, families=frozenset({"agents"}))
 
     past = await admin.get(AGENTS, count=10, offset=250)
@@ -123,7 +132,7 @@ async def test_empty_pages_answer_404_with_livevox_error_body(livevox_sim, admin
     assert (other_family.status, other_family.body) == (200, {"service": []})
 
 
-async def test_a_flood_sends_more_items_than_asked(livevox_sim, admin):
+async def test_a_flood_sends_more_items_than_asked(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.list_quirks = ListQuirks(flood=3)
 
     first = await admin.get(AGENTS, count=10, offset=0)
@@ -136,7 +145,7 @@ async def test_a_flood_sends_more_items_than_asked(livevox_sim, admin):
     assert past.body == {"agent": []}
 
 
-async def test_records_vanish_between_the_list_and_their_reads(livevox_sim, admin):
+async def test_records_vanish_between_the_list_and_their_reads(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.list_quirks = ListQuirks(vanish_per_page=2)
     listed = ids_of(await admin.get(AGENTS, count=10, offset=0))
 
@@ -147,7 +156,7 @@ async def test_records_vanish_between_the_list_and_their_reads(livevox_sim, admi
     assert (await admin.get(f"{AGENTS}/info")).body["size"] == 248
 
 
-async def test_a_record_other_records_need_does_not_vanish(livevox_sim, admin):
+async def test_a_record_other_records_need_does_not_vanish(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.list_quirks = ListQuirks(families=frozenset({"call_centers"}), vanish_per_page=1)
     before = livevox_sim.state.records("call_centers")
 
@@ -157,7 +166,7 @@ async def test_a_record_other_records_need_does_not_vanish(livevox_sim, admin):
     assert livevox_sim.state.records("call_centers") == before  # each still holds services (409)
 
 
-async def test_records_appear_while_a_client_reads(livevox_sim, admin):
+async def test_records_appear_while_a_client_reads(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.list_quirks = ListQuirks(appear_per_page=2)
     first = livevox_sim.state.record("agents", 100001)
 
@@ -181,8 +190,8 @@ async def test_records_appear_while_a_client_reads(livevox_sim, admin):
     ],
 )
 async def test_copies_appear_in_other_families_with_unique_names(
-    livevox_sim, admin, family, path, key, id_key, name
-):
+    livevox_sim: Simulator, admin: Api, family: str, path: str, key: str, id_key: str, name: str
+) -> None:
     livevox_sim.list_quirks = ListQuirks(families=frozenset({family}), appear_per_page=1)
     size = len(livevox_sim.state.records(family))
 
@@ -198,7 +207,9 @@ async def test_copies_appear_in_other_families_with_unique_names(
         assert made["inboundService"] == []  # a service is inbound to one resource group at most
 
 
-async def test_quirks_come_from_the_config_and_change_while_running(livevox_sim_factory):
+async def test_quirks_come_from_the_config_and_change_while_running(
+    livevox_sim_factory: SimulatorFactory,
+) -> None:
     quirks = ListQuirks(page_cap=5)
     sim = await livevox_sim_factory(list_quirks=quirks)
 
@@ -221,7 +232,7 @@ async def test_quirks_come_from_the_config_and_change_while_running(livevox_sim_
         ({"families": "agents"}, "families: a set of family names is required"),
     ],
 )
-def test_quirks_refuse_bad_values_when_made_and_when_changed(changes, message):
+def test_quirks_refuse_bad_values_when_made_and_when_changed(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         ListQuirks(**changes)
     quirks = ListQuirks()

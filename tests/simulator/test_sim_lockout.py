@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import aiohttp
 import pytest
+from sim_support import Api
 
-from livevox_async.testing import SimulatorConfig
+from livevox_async import Credentials
+from livevox_async.testing import Simulator, SimulatorConfig
+from livevox_async.testing.pytest_plugin import SimulatorFactory
 
 DENIED = {"code": 401, "message": "invalid client name, user name or password"}
 LOCKED = {"code": 401, "message": "the account is locked or inactive"}
 
 
-async def _log_in(http, creds, **changes):
+async def _log_in(http: aiohttp.ClientSession, creds: Credentials, **changes: Any) -> tuple[int, Any]:
     """(status, error body) of one login; the body is None for a 200 (it holds the session id)."""
-    body = {"clientName": creds.client_name, "userName": creds.user_name, "password": creds.password}
+    body: dict[str, Any] = {
+        "clientName": creds.client_name,
+        "userName": creds.user_name,
+        "password": creds.password,
+    }
     body |= {"agent": True} if creds.agent else {}
     async with http.post(
         "/session/login", json=body | changes, headers={"LV-Access": creds.access_token}
@@ -21,13 +30,14 @@ async def _log_in(http, creds, **changes):
         return reply.status, (await reply.json()) if reply.status != 200 else None
 
 
-async def test_three_wrong_passwords_lock_the_user(livevox_sim_factory):
+async def test_three_wrong_passwords_lock_the_user(livevox_sim_factory: SimulatorFactory) -> None:
     sim = await livevox_sim_factory(max_failed_logins=3)
     creds = sim.credentials("IT User")
     user_id = sim.state.lookup("users", creds.user_name)
+    assert user_id is not None
 
     async with aiohttp.ClientSession(sim.base_url) as http:
-        wrong = []
+        wrong: list[tuple[int, Any] | int] = []
         for _ in range(3):
             wrong.append(await _log_in(http, creds, password="Wrong-password-1"))
             wrong.append(sim.failed_logins(creds.user_name))
@@ -39,10 +49,13 @@ async def test_three_wrong_passwords_lock_the_user(livevox_sim_factory):
     assert [r.status for r in sim.request_log if r.operation == "session.login"] == [401] * 4
 
 
-async def test_a_successful_login_starts_the_count_again(livevox_sim, http):
+async def test_a_successful_login_starts_the_count_again(
+    livevox_sim: Simulator, http: aiohttp.ClientSession
+) -> None:
     livevox_sim.set_max_failed_logins(3)
     creds = livevox_sim.credentials("Superuser")
     user_id = livevox_sim.state.lookup("users", creds.user_name)
+    assert user_id is not None
 
     statuses = [(await _log_in(http, creds, password="Wrong-password-1"))[0] for _ in range(2)]
     statuses.append((await _log_in(http, creds))[0])
@@ -53,7 +66,9 @@ async def test_a_successful_login_starts_the_count_again(livevox_sim, http):
     assert livevox_sim.state.record("users", user_id)["locked"] is False
 
 
-async def test_agents_lock_too_and_the_limit_changes_while_running(livevox_sim, http, admin):
+async def test_agents_lock_too_and_the_limit_changes_while_running(
+    livevox_sim: Simulator, http: aiohttp.ClientSession, admin: Api
+) -> None:
     creds = livevox_sim.agent_credentials()
     agent_id = livevox_sim.state.lookup("agents", creds.user_name)
     livevox_sim.set_max_failed_logins(2)
@@ -70,7 +85,9 @@ async def test_agents_lock_too_and_the_limit_changes_while_running(livevox_sim, 
     assert livevox_sim.failed_logins(creds.user_name.lower(), agent=True) == 0
 
 
-async def test_without_a_limit_wrong_passwords_never_lock(livevox_sim, http):
+async def test_without_a_limit_wrong_passwords_never_lock(
+    livevox_sim: Simulator, http: aiohttp.ClientSession
+) -> None:
     creds = livevox_sim.credentials("IT User")
 
     wrong = [(await _log_in(http, creds, password="Wrong-password-1"))[0] for _ in range(10)]
@@ -83,7 +100,9 @@ async def test_without_a_limit_wrong_passwords_never_lock(livevox_sim, http):
     assert livevox_sim.failed_logins(creds.user_name) == 0
 
 
-async def test_a_login_can_answer_500_before_the_password_is_checked(livevox_sim, http):
+async def test_a_login_can_answer_500_before_the_password_is_checked(
+    livevox_sim: Simulator, http: aiohttp.ClientSession
+) -> None:
     livevox_sim.set_max_failed_logins(2)
     livevox_sim.faults.script("500", times=3, operation="session.login")
     creds = livevox_sim.credentials("IT User")
@@ -97,7 +116,7 @@ async def test_a_login_can_answer_500_before_the_password_is_checked(livevox_sim
     assert logins[-4:] == [(500, "500")] * 3 + [(200, None)]
 
 
-def test_the_limit_is_checked(livevox_sim):
+def test_the_limit_is_checked(livevox_sim: Simulator) -> None:
     with pytest.raises(ValueError, match="max_failed_logins: must be an integer >= 1 or None, got 0"):
         SimulatorConfig(max_failed_logins=0)
     with pytest.raises(ValueError, match="max_failed_logins"):
