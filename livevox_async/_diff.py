@@ -19,7 +19,7 @@ import attrs
 import orjson
 
 from ._exceptions import ExportError
-from ._export import MANIFEST
+from ._export_dir import MANIFEST
 
 MISSING = "<absent>"
 

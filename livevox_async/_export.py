@@ -20,15 +20,18 @@ from the manifest's times.
 Interrupted (cancelled, killed, an error after retries)? The `.checkpoint/` directory
 keeps what is done: the list items and the records already written, family by family.
 `resume=True` carries on without fetching any of it again.
+
+The directory (`_export_dir.py`): one export or resume at a time, across processes (it
+holds `.export.lock` while it runs); a symlink in it is refused, never followed; a full
+disk, a damaged checkpoint or a garbage line in one is an `ExportError` saying what is
+wrong and how to go on.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
-import shutil
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -39,8 +42,23 @@ from typing import Any, Literal
 import attrs
 import orjson
 
+from ._checkpoint import Checkpoint, CheckpointState, ExportSettings, FamilyState
 from ._client import LiveVox
 from ._exceptions import ExportError, PermissionDeniedError
+from ._export_dir import (
+    MANIFEST,
+    lock_directory,
+    open_append,
+    prepare,
+    read_lines,
+    remove,
+    rename,
+    replace_file,
+    sha256,
+    sort_by_id,
+    touch,
+    valid_lines,
+)
 from ._export_plan import AUDIT_LOG, FamilyPlan, export_plan
 from ._generated import models
 from ._generated.operations import OPERATIONS
@@ -48,9 +66,6 @@ from ._logging import log
 from ._operation import Operation
 from ._pagination import Page
 
-MANIFEST = "manifest.json"
-CHECKPOINT = ".checkpoint"
-STATE = "state.json"
 FORMAT = 1
 REORDER = 8
 JSON_OPTS = orjson.OPT_SORT_KEYS
@@ -88,98 +103,6 @@ def _dumps(value: Any) -> bytes:
     return orjson.dumps(value, option=JSON_OPTS)
 
 
-def _valid_lines(path: Path) -> int:
-    """Complete lines in `path`, cutting off a partial last line left by a crash."""
-    if not path.exists():
-        return 0
-    data = path.read_bytes()
-    end = data.rfind(b"\n") + 1
-    if end != len(data):
-        with path.open("r+b") as f:
-            f.truncate(end)
-    return data.count(b"\n", 0, end)
-
-
-def _read_lines(path: Path, skip: int = 0) -> Iterator[Any]:
-    with path.open("rb") as f:
-        for index, line in enumerate(f):
-            if index >= skip:
-                yield orjson.loads(line)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _sort_by_id(path: Path) -> None:
-    """Rewrite a JSON-lines file sorted by `id`, holding only ids and offsets in memory."""
-    index: list[tuple[Any, int, int]] = []
-    with path.open("rb") as f:
-        offset = 0
-        for line in f:
-            index.append((orjson.loads(line)["id"], offset, len(line)))
-            offset += len(line)
-    index.sort(key=lambda entry: entry[0])
-    tmp = path.with_suffix(".sorting")
-    with path.open("rb") as src, tmp.open("wb") as dst:
-        for _, start, length in index:
-            src.seek(start)
-            dst.write(src.read(length))
-    tmp.replace(path)
-
-
-class _Checkpoint:
-    """`.checkpoint/state.json` plus each family's work files."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.dir = out_dir / CHECKPOINT
-        self.path = self.dir / STATE
-        self.state: dict[str, Any] = {}
-
-    def load(self) -> dict[str, Any]:
-        self.state = orjson.loads(self.path.read_bytes())
-        return self.state
-
-    def save(self) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(orjson.dumps(self.state, option=orjson.OPT_INDENT_2 | JSON_OPTS))
-        tmp.replace(self.path)
-
-    def family(self, name: str) -> dict[str, Any]:
-        families: dict[str, dict[str, Any]] = self.state["families"]
-        return families.setdefault(name, {"listed": False, "requests": 0, "done": False})
-
-    def items_file(self, name: str) -> Path:
-        return self.dir / f"{name}.items.jsonl"
-
-    def part_file(self, name: str) -> Path:
-        return self.dir / f"{name}.jsonl.part"
-
-
-def _prepare(out_dir: Path, *, resume: bool) -> bool:
-    """Check the directory; True when there is a checkpoint to resume."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise ExportError(f"cannot write to the output directory {out_dir} ({exc.strerror})") from None
-    if (out_dir / MANIFEST).exists():
-        raise ExportError(f"{out_dir} already holds a complete export; choose a new directory")
-    if (out_dir / CHECKPOINT / STATE).exists():
-        if not resume:
-            raise ExportError(f"{out_dir} holds an interrupted export; resume it (resume=True / --resume)")
-        return True
-    if any(out_dir.iterdir()):
-        raise ExportError(f"{out_dir} is not empty and holds no export; choose an empty directory")
-    return False
-
-
 class _Exporter:
     def __init__(
         self,
@@ -195,7 +118,7 @@ class _Exporter:
         self.plans = plans
         self.concurrency = concurrency
         self.progress = progress or (lambda _: None)
-        self.checkpoint = _Checkpoint(out_dir)
+        self.checkpoint = Checkpoint(out_dir)
         self.client_id = 0
 
     def _report(self, family: str, phase: Phase, done: int, total: int | None) -> None:
@@ -208,7 +131,7 @@ class _Exporter:
 
     async def run_family(self, plan: FamilyPlan) -> None:
         ck = self.checkpoint.family(plan.name)
-        if ck["done"] or "skipped" in ck:
+        if ck.done or ck.skipped is not None:
             return
         refused = self._refused(plan.operations)
         listing_refused = plan.list_op is not None and plan.list_op.id in refused
@@ -216,59 +139,59 @@ class _Exporter:
             self._skip(plan.name, f"{next(iter(refused.values()))} ({', '.join(refused)})")
             return
         details = [op for op in plan.details if op.id not in refused]
-        ck["details_skipped"] = refused
+        ck.details_skipped = refused
         try:
             if plan.list_op is not None:
                 await self._list(plan, ck)
             await self._read_items(plan, ck, details)
         except PermissionDeniedError as exc:
             # LiveVox refused what the SDK could not know (a role it was not told).
-            self._discard(plan.name)
+            self.checkpoint.discard(plan.name)
             self._skip(plan.name, f"LiveVox refused {exc.operation}: {exc.lv_message or 'forbidden'}")
             return
         self._finish(plan, ck)
 
     def _skip(self, name: str, reason: str) -> None:
-        self.checkpoint.family(name)["skipped"] = reason
+        self.checkpoint.family(name).skipped = reason
         self.checkpoint.save()
         self._report(name, "skipped", 0, None)
         log(logging.INFO, "export skips %s: %s", name, reason)
 
-    def _discard(self, name: str) -> None:
-        for path in (self.checkpoint.items_file(name), self.checkpoint.part_file(name)):
-            path.unlink(missing_ok=True)
-        self.checkpoint.state["families"][name] = {"listed": False, "requests": 0, "done": False}
-
-    async def _list(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
-        if ck["listed"]:
+    async def _list(self, plan: FamilyPlan, ck: FamilyState) -> None:
+        if ck.listed:
             return
         assert plan.list_op is not None
         items_file = self.checkpoint.items_file(plan.name)
-        start = _valid_lines(items_file)
+        start = valid_lines(items_file)
         paginator = self.lv.runtime.paginate(plan.list_op, dict)
         pages: AsyncIterator[Page[Any]]
         if start == 0 and plan.info_op is not None and not self._refused([plan.info_op]):
             pages = paginator.concurrent_pages(concurrency=self.concurrency)
-            ck["requests"] += 1  # the /info call
+            ck.requests += 1  # the /info call
         else:
             pages = paginator.pages(start=start)
         done = start
-        with items_file.open("ab") as f:
+        with open_append(items_file) as f:
             async for page in pages:
                 f.write(b"".join(_dumps(item) + b"\n" for item in page.raw))
                 f.flush()
-                ck["requests"] += 1
+                ck.requests += 1
                 done += len(page.raw)
                 self._report(plan.name, "listing", done, None)
-        ck["listed"] = True
-        ck["items"] = done
+        ck.listed = True
+        ck.items = done
         self.checkpoint.save()
 
     def _items(self, plan: FamilyPlan, skip: int) -> Iterator[tuple[Any, dict[str, Any] | None]]:
         if plan.list_op is None:
             yield self.client_id, None
             return
-        for item in _read_lines(self.checkpoint.items_file(plan.name), skip):
+        items_file = self.checkpoint.items_file(plan.name)
+        for line, item in read_lines(items_file, skip):
+            if plan.id_key not in item:
+                raise ExportError(
+                    f"{plan.name}: the item on line {line} of {items_file} has no {plan.id_key!r}"
+                )
             yield item[plan.id_key], item
 
     async def _record(
@@ -290,10 +213,10 @@ class _Exporter:
         record.update(zip((op.id for op in details), values, strict=True))
         return _dumps(record) + b"\n"
 
-    async def _read_items(self, plan: FamilyPlan, ck: dict[str, Any], details: Sequence[Operation]) -> None:
+    async def _read_items(self, plan: FamilyPlan, ck: FamilyState, details: Sequence[Operation]) -> None:
         part = self.checkpoint.part_file(plan.name)
-        written = _valid_lines(part)
-        total = ck.get("items", 1)
+        written = valid_lines(part)
+        total = ck.items if ck.items is not None else 1
         window: deque[asyncio.Task[bytes]] = deque()
         per_item = max(1, len(details))
         limit = max(1, self.concurrency // per_item)
@@ -302,21 +225,21 @@ class _Exporter:
         fetching = asyncio.Semaphore(limit)
         last_id: Any = None
         try:
-            with part.open("ab") as f:
+            with open_append(part) as f:
 
                 async def drain_one() -> None:
                     nonlocal written, last_id
                     line = await window.popleft()
                     f.write(line)
                     written += 1
-                    ck["requests"] += len(details)
+                    ck.requests += len(details)
                     if written % 100 == 0 or not window:
                         f.flush()
                         self._report(plan.name, "reading", written, total)
 
                 for item_id, item in self._items(plan, written):
                     if last_id is not None and item_id < last_id:
-                        ck["unsorted"] = True
+                        ck.unsorted = True
                     last_id = item_id
                     window.append(asyncio.ensure_future(self._record(plan, details, item_id, item, fetching)))
                     while window and (window[0].done() or len(window) >= limit * REORDER):
@@ -330,22 +253,24 @@ class _Exporter:
                 await asyncio.gather(*window, return_exceptions=True)
             self.checkpoint.save()
 
-    def _finish(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
+    def _finish(self, plan: FamilyPlan, ck: FamilyState) -> None:
         part = self.checkpoint.part_file(plan.name)
-        part.touch()
-        if ck.pop("unsorted", False):
-            _sort_by_id(part)
+        touch(part)
+        if ck.unsorted:
+            sort_by_id(part)
+            ck.unsorted = False
         target = self.out_dir / f"{plan.name}.jsonl"
-        os.replace(part, target)
-        ck.update(done=True, file=target.name, count=_valid_lines(target), sha256=_sha256(target))
-        self.checkpoint.items_file(plan.name).unlink(missing_ok=True)
+        rename(part, target)
+        ck.file, ck.count, ck.sha256 = target.name, valid_lines(target), sha256(target)
+        ck.done = True
+        remove(self.checkpoint.items_file(plan.name))
         self.checkpoint.save()
-        self._report(plan.name, "done", ck["count"], ck["count"])
+        self._report(plan.name, "done", ck.count, ck.count)
 
     async def run_audit_log(self, start: datetime, end: datetime) -> None:
         name = "audit_log"
         ck = self.checkpoint.family(name)
-        if ck["done"] or "skipped" in ck:
+        if ck.done or ck.skipped is not None:
             return
         op = OPERATIONS[AUDIT_LOG]
         refused = self._refused([op])
@@ -354,15 +279,15 @@ class _Exporter:
             return
         criteria = models.AuditLogSearch(start_date=start, end_date=end)
         part = self.checkpoint.part_file(name)
-        done = _valid_lines(part)
-        with part.open("ab") as f:
+        done = valid_lines(part)
+        with open_append(part) as f:
             async for page in self.lv.runtime.paginate(op, dict, body=criteria).pages(start=done):
                 f.write(b"".join(_dumps({"id": e["id"], op.id: e}) + b"\n" for e in page.raw))
                 f.flush()
-                ck["requests"] += 1
+                ck.requests += 1
                 done += len(page.raw)
                 self._report(name, "listing", done, None)
-        ck["unsorted"] = True
+        ck.unsorted = True
         plan = FamilyPlan(name, op, None, ())
         self._finish(plan, ck)
 
@@ -389,55 +314,64 @@ async def export_configuration(
         progress: called with a `Progress` as work advances.
 
     Raises:
-        ExportError: the directory or the family names are wrong; nothing was fetched.
+        ExportError: nothing was fetched: the family names are wrong, another export is
+            running in the directory, it holds something else, a symlink or a damaged
+            checkpoint. Or writing failed (a full disk): the checkpoint is kept.
         LiveVoxError: a call failed after its retries; the checkpoint is kept.
     """
     if concurrency < 1:
         raise ExportError(f"concurrency must be >= 1, got {concurrency}")
+    plans = _selected_plans(families)
+    path = Path(out_dir)
+    settings = ExportSettings(
+        families=[p.name for p in plans],
+        api_version=lv.api_version,
+        audit_log=[audit_log[0].isoformat(), audit_log[1].isoformat()] if audit_log else None,
+    )
+    with lock_directory(path):
+        resuming = prepare(path, resume=resume)
+        exporter = _Exporter(lv, path, plans, concurrency=concurrency, progress=progress)
+        loaded = exporter.checkpoint.load() if resuming else None  # a damaged one: before any call
+        before = lv.stats()
+        started = time.time()
+        exporter.client_id = await lv.client_id()
+        _start_checkpoint(exporter, loaded, settings)
+        jobs = [exporter.run_family(plan) for plan in plans]
+        if audit_log is not None:
+            jobs.append(exporter.run_audit_log(*audit_log))
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            exporter.checkpoint.save()
+            raise errors[0]
+        return _write_manifest(exporter, before, started)
+
+
+def _selected_plans(families: Sequence[str] | None) -> list[FamilyPlan]:
     plans = export_plan()
     known = [p.name for p in plans]
     wanted = list(families) if families else known
     unknown = sorted(set(wanted) - set(known))
     if unknown:
         raise ExportError(f"unknown famil{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)}")
-    plans = [p for p in plans if p.name in wanted]
-    path = Path(out_dir)
-    resuming = _prepare(path, resume=resume)
-    exporter = _Exporter(lv, path, plans, concurrency=concurrency, progress=progress)
-    before = lv.stats()
-    started = time.time()
-    exporter.client_id = await lv.client_id()
-    ck = exporter.checkpoint
-    settings = {
-        "families": [p.name for p in plans],
-        "api_version": lv.api_version,
-        "audit_log": [audit_log[0].isoformat(), audit_log[1].isoformat()] if audit_log else None,
-    }
-    if resuming:
-        state = ck.load()
-        if state.get("client_id") != exporter.client_id:
-            raise ExportError(f"{path} holds an export of another LiveVox client ({state.get('client_id')})")
-        if state["settings"] != settings:
-            raise ExportError(f"{path} holds an interrupted export with other settings: {state['settings']}")
-    else:
-        ck.dir.mkdir()
-        ck.state = {
-            "format": FORMAT,
-            "client_id": exporter.client_id,
-            "settings": settings,
-            "started": datetime.now(UTC).isoformat(),
-            "families": {},
-        }
-        ck.save()
-    jobs = [exporter.run_family(plan) for plan in plans]
-    if audit_log is not None:
-        jobs.append(exporter.run_audit_log(*audit_log))
-    results = await asyncio.gather(*jobs, return_exceptions=True)
-    errors = [r for r in results if isinstance(r, BaseException)]
-    if errors:
-        ck.save()
-        raise errors[0]
-    return _write_manifest(exporter, before, started)
+    return [p for p in plans if p.name in wanted]
+
+
+def _start_checkpoint(exporter: _Exporter, loaded: CheckpointState | None, settings: ExportSettings) -> None:
+    """Check a resumed checkpoint is this export's, or start a new one."""
+    path = exporter.out_dir
+    if loaded is None:
+        started = datetime.now(UTC).isoformat()
+        exporter.checkpoint.start(
+            CheckpointState(client_id=exporter.client_id, settings=settings, started=started)
+        )
+        return
+    if loaded.client_id != exporter.client_id:
+        raise ExportError(f"{path} holds an export of another LiveVox client ({loaded.client_id})")
+    if loaded.settings != settings:
+        raise ExportError(
+            f"{path} holds an interrupted export with other settings: {attrs.asdict(loaded.settings)}"
+        )
 
 
 def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportResult:
@@ -445,25 +379,25 @@ def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportR
 
     ck = exporter.checkpoint
     after = exporter.lv.stats()
-    families = {}
+    families: dict[str, dict[str, Any]] = {}
     skipped = {}
-    for name, entry in sorted(ck.state["families"].items()):
-        if "skipped" in entry:
-            skipped[name] = entry["skipped"]
+    for name, entry in sorted(ck.state.families.items()):
+        if entry.skipped is not None:
+            skipped[name] = entry.skipped
             continue
         families[name] = {
-            "file": entry["file"],
-            "count": entry["count"],
-            "requests": entry["requests"],
-            "sha256": entry["sha256"],
-            **({"not_exported": entry["details_skipped"]} if entry.get("details_skipped") else {}),
+            "file": entry.file,
+            "count": entry.count,
+            "requests": entry.requests,
+            "sha256": entry.sha256,
+            **({"not_exported": entry.details_skipped} if entry.details_skipped else {}),
         }
     manifest = {
         "format": FORMAT,
         "sdk": f"livevox-async {__version__}",
         "api_version": exporter.lv.api_version,
         "client_id": exporter.client_id,
-        "started": ck.state["started"],
+        "started": ck.state.started,
         "finished": datetime.now(UTC).isoformat(),
         "families": families,
         "skipped": skipped,
@@ -477,9 +411,8 @@ def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportR
             "seconds": round(time.time() - started, 3),
         },
     }
-    target = exporter.out_dir / MANIFEST
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | JSON_OPTS) + b"\n")
-    tmp.replace(target)
-    shutil.rmtree(ck.dir)
+    replace_file(
+        exporter.out_dir / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | JSON_OPTS) + b"\n"
+    )
+    ck.remove()
     return ExportResult(exporter.out_dir, manifest)
