@@ -133,9 +133,10 @@ def _is_list(target: Any) -> bool:
     return typing.get_origin(target) is list
 
 
-def _make_converter() -> Converter:
-    """cattrs with JSON's types checked, never coerced, and unknown keys refused."""
-    conv = Converter(forbid_extra_keys=True)
+def strict_converter(*, forbid_extra_keys: bool) -> Converter:
+    """cattrs for JSON read back from disk: types checked, never coerced (`"3"` is no int,
+    `true` no int, a string no list); `forbid_extra_keys`: unknown keys are errors too."""
+    conv = Converter(forbid_extra_keys=forbid_extra_keys)
     for kind in (int, str, bool):
         conv.register_structure_hook(kind, _exact(kind))
     conv.register_structure_hook_factory(attrs.has, _json_typed(dict, "object", make_dict_structure_fn))
@@ -144,7 +145,7 @@ def _make_converter() -> Converter:
     return conv
 
 
-_converter = _make_converter()
+_converter = strict_converter(forbid_extra_keys=True)
 
 
 def _describe(exc: BaseException, _: Any) -> str:
@@ -153,6 +154,16 @@ def _describe(exc: BaseException, _: Any) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown field {', '.join(sorted(exc.extra_fields))}"
     return str(exc) or type(exc).__name__
+
+
+def structure_problems(exc: BaseException, path: str) -> str:
+    """What a `strict_converter` found wrong, each at its path under `path`: `"expected int,
+    got str @ state.json.families['agents'].requests"` (the first few, `; `-joined)."""
+    return "; ".join(transform_error(exc, path=path, format_exception=_describe)[:MAX_PROBLEMS])
+
+
+STRUCTURE_ERRORS = (BaseValidationError, ValueError, TypeError)
+"""What `strict_converter().structure` raises for data that does not fit."""
 
 
 class Checkpoint:
@@ -191,9 +202,8 @@ class Checkpoint:
             raise self._damaged(f"{STATE} is not a JSON object")
         try:
             self._state = _converter.structure(raw, CheckpointState)
-        except (BaseValidationError, ValueError, TypeError) as exc:
-            problems = transform_error(exc, path=STATE, format_exception=_describe)
-            raise self._damaged("; ".join(problems[:MAX_PROBLEMS])) from None
+        except STRUCTURE_ERRORS as exc:
+            raise self._damaged(structure_problems(exc, STATE)) from None
         return self._state
 
     def _damaged(self, what: str) -> ExportError:
