@@ -310,11 +310,14 @@ def replace_file(path: Path, data: bytes) -> None:
 def _reader(path: Path, flags: int = os.O_RDONLY) -> BinaryIO | None:
     """`path` opened to read (`O_RDWR` in `flags`: and write); None if it does not exist."""
     try:
-        fd = os.open(path, flags | _NOFOLLOW)
+        fd = os.open(path, flags | _NOFOLLOW | os.O_NONBLOCK)  # O_NONBLOCK: a FIFO cannot hang us
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise file_error(path, exc, "read") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ExportError(f"{path} is not a regular file")
     return os.fdopen(fd, "r+b" if flags & os.O_RDWR else "rb")
 
 

@@ -10,9 +10,12 @@ from pathlib import Path
 import orjson
 import pytest
 
+import livevox_async
 from livevox_async.testing import Simulator
 
 LIVEVOX = str(Path(sys.executable).with_name("livevox"))
+SOURCE = str(Path(livevox_async.__file__).resolve().parent.parent)
+"""The checkout under test: the command must run it, not whatever the venv was installed from."""
 
 
 async def livevox(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -21,7 +24,7 @@ async def livevox(*args: str, env: dict[str, str] | None = None) -> tuple[int, s
     process = await asyncio.create_subprocess_exec(
         LIVEVOX,
         *args,
-        env={**clean, **(env or {})},
+        env={**clean, "PYTHONPATH": SOURCE, **(env or {})},
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
