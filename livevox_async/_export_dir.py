@@ -49,20 +49,20 @@ _FULL = (errno.ENOSPC, errno.EDQUOT)
 Doing = Literal["read", "write"]
 
 
-def _resume_hint() -> str:
-    return "the checkpoint is kept: run the export again with resume=True (--resume)"
+RESUME = "the checkpoint is kept: run the export again with resume=True (--resume)"
 
 
 def file_error(path: Path, exc: OSError, doing: Doing = "write") -> ExportError:
-    """The `ExportError` for an `OSError` on `path`: what happened and how to go on."""
+    """The `ExportError` for an `OSError` on `path`: what happened and, for a write, how to go on."""
     if exc.errno == errno.ELOOP:
         return symlink_error(path)
+    if doing == "read":
+        return ExportError(f"cannot read {path} ({exc.strerror})")
     if exc.errno in _FULL:
         return ExportError(
-            f"cannot write {path}: the disk is full ({exc.strerror}); "
-            f"{_resume_hint()} once there is free space"
+            f"cannot write {path}: the disk is full ({exc.strerror}); {RESUME} once there is free space"
         )
-    return ExportError(f"cannot {doing} {path} ({exc.strerror}); {_resume_hint()} once it is fixed")
+    return ExportError(f"cannot write {path} ({exc.strerror}); {RESUME} once it is fixed")
 
 
 def symlink_error(path: Path) -> ExportError:
@@ -82,6 +82,12 @@ def _open(path: Path, flags: int) -> int:
 # -- the lock --------------------------------------------------------------------------
 
 
+def _unusable(out_dir: Path, path: Path, exc: OSError) -> ExportError:
+    if exc.errno == errno.ELOOP:
+        return symlink_error(path)
+    return ExportError(f"cannot write to the output directory {out_dir} ({exc.strerror})")
+
+
 def _open_directory(out_dir: Path) -> int:
     """A descriptor of `out_dir`, made if missing; refused if it is a symlink."""
     if out_dir.is_symlink():
@@ -90,9 +96,7 @@ def _open_directory(out_dir: Path) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
         return os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise symlink_error(out_dir) from None
-        raise ExportError(f"cannot write to the output directory {out_dir} ({exc.strerror})") from None
+        raise _unusable(out_dir, out_dir, exc) from None
 
 
 def _busy(out_dir: Path) -> ExportError:
@@ -113,9 +117,7 @@ def _take_lock(out_dir: Path, dir_fd: int) -> int | None:
     try:
         fd = os.open(LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644, dir_fd=dir_fd)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise symlink_error(out_dir / LOCK) from None
-        raise ExportError(f"cannot write to the output directory {out_dir} ({exc.strerror})") from None
+        raise _unusable(out_dir, out_dir / LOCK, exc) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -134,8 +136,7 @@ class ExportLock:
     removes the lock file and releases the lock, whatever the exit.
     """
 
-    def __init__(self, out_dir: Path, dir_fd: int, fd: int) -> None:
-        self.out_dir = out_dir
+    def __init__(self, dir_fd: int, fd: int) -> None:
         self._dir_fd = dir_fd
         self._fd = fd
 
@@ -168,7 +169,7 @@ def lock_directory(out_dir: Path) -> ExportLock:
         for _ in range(LOCK_ATTEMPTS):
             fd = _take_lock(out_dir, dir_fd)
             if fd is not None:
-                return ExportLock(out_dir, dir_fd, fd)
+                return ExportLock(dir_fd, fd)
     except BaseException:
         os.close(dir_fd)
         raise
@@ -191,9 +192,7 @@ def _entries(directory: Path) -> list[os.DirEntry[str]]:
 
 def refuse_links(out_dir: Path) -> None:
     """`ExportError` if anything in `out_dir` or its checkpoint is a symlink or a special file."""
-    for directory in (out_dir, out_dir / CHECKPOINT):
-        if directory.is_symlink():
-            raise symlink_error(directory)
+    for directory in (out_dir, out_dir / CHECKPOINT):  # a symlinked checkpoint: refused as an entry
         for entry in _entries(directory):
             path = Path(entry.path)
             if entry.is_symlink():

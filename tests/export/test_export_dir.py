@@ -98,7 +98,7 @@ async def test_two_resumes_of_one_directory_at_once(
     assert sorted(os.listdir(out)) == ["agents.jsonl", "manifest.json", "voices.jsonl"]
 
 
-@pytest.mark.parametrize("name", [".write-test", ".export.lock", "notes.txt"])
+@pytest.mark.parametrize("name", [".write-test", ".export.lock", ".checkpoint", "notes.txt"])
 async def test_a_symlink_in_the_directory_is_refused_and_its_target_untouched(
     export: Export, livevox_sim: Simulator, tmp_path: Path, name: str
 ) -> None:
