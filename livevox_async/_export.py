@@ -45,7 +45,7 @@ import orjson
 
 from ._checkpoint import Checkpoint, CheckpointState, ExportSettings, FamilyState
 from ._client import LiveVox
-from ._exceptions import ExportError, NotFoundError, PermissionDeniedError
+from ._exceptions import ExportError, LiveVoxError, NotFoundError, PermissionDeniedError
 from ._export_dir import (
     MANIFEST,
     AppendFile,
@@ -452,12 +452,26 @@ async def export_configuration(
         jobs = [exporter.run_family(plan) for plan in plans]
         if audit_log is not None:
             jobs.append(exporter.run_audit_log(*audit_log))
+        names = [p.name for p in plans] + (["audit_log"] if audit_log is not None else [])
         results = await asyncio.gather(*jobs, return_exceptions=True)
-        errors = [r for r in results if isinstance(r, BaseException)]
-        if errors:
+        failed = {name: r for name, r in zip(names, results, strict=True) if isinstance(r, BaseException)}
+        if failed:
             exporter.checkpoint.save()
-            raise errors[0]
+            raise _failure(failed)
         return _write_manifest(exporter, before, started)
+
+
+def _failure(failed: dict[str, BaseException]) -> BaseException:
+    """The error to raise for the families that failed: itself when one did (or for a bug),
+    else one `ExportError` carrying every family's."""
+    errors = list(failed.values())
+    if len(errors) == 1 or not all(isinstance(e, LiveVoxError) for e in errors):
+        return next((e for e in errors if not isinstance(e, LiveVoxError)), errors[0])
+    failures = {name: error for name, error in failed.items() if isinstance(error, LiveVoxError)}
+    summary = "; ".join(f"{name}: {type(e).__name__}: {e.message}" for name, e in failures.items())
+    return ExportError(
+        f"{len(failures)} families failed (the checkpoint is kept): {summary}", failures=failures
+    )
 
 
 def _selected_plans(families: Sequence[str] | None) -> list[FamilyPlan]:

@@ -5,9 +5,11 @@
     livevox diff OLD NEW [--json]            # exit 10 when the exports differ
     livevox sim --port 8089 --agents 20000   # the simulator, standalone
 
-Credentials come from the environment: LIVEVOX_ACCESS_TOKEN, LIVEVOX_CLIENT,
-LIVEVOX_USER, LIVEVOX_PASSWORD (prompted when absent; never an argument), and
-LIVEVOX_REGION (NA3-NA6) or LIVEVOX_BASE_URL.
+Credentials come from the environment (`livevox_async.ENVIRONMENT`, listed by
+`livevox export --help`): LIVEVOX_ACCESS_TOKEN (or LIVEVOX_ACCESS_TOKENS to pool
+sessions), LIVEVOX_CLIENT, LIVEVOX_USER, LIVEVOX_PASSWORD (prompted when absent; never an
+argument), LIVEVOX_AGENT, LIVEVOX_ROLE, LIVEVOX_MANAGER_POWERS, and LIVEVOX_REGION
+(NA3-NA6) or LIVEVOX_BASE_URL.
 
 Exit codes:
     0    done (diff: no drift)
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 import os
 import re
 import sys
@@ -53,7 +56,7 @@ except ImportError as exc:  # pragma: no cover - exercised by hand without the e
 import orjson
 
 from ._client import LiveVox
-from ._credentials import Credentials
+from ._credentials import ENVIRONMENT, Credentials, endpoint_from_env
 from ._diff import diff_exports
 from ._exceptions import (
     APIError,
@@ -105,6 +108,37 @@ def fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+SEVERITY = (EXIT_AUTH, EXIT_UNREACHABLE, EXIT_API, EXIT_USAGE)
+"""When several families failed, the exit code is the first of these that any failure has."""
+
+
+def exit_code(exc: LiveVoxError) -> int:
+    """The documented exit code for an error (the most severe of an export's failures).
+
+    >>> from livevox_async import ExportError, ServerError
+    >>> exit_code(ExportError("2 families failed", failures={"agents": ServerError("x", status=503)}))
+    4
+    """
+    if isinstance(exc, ExportError) and exc.failures:
+        codes = {exit_code(failure) for failure in exc.failures.values()}
+        return next(code for code in SEVERITY if code in codes)
+    if isinstance(exc, ExportError | ConfigurationError):
+        return EXIT_USAGE
+    if isinstance(exc, AuthenticationError):
+        return EXIT_AUTH
+    if isinstance(exc, TransportError) or (isinstance(exc, APIError) and exc.status >= 500):
+        return EXIT_UNREACHABLE
+    return EXIT_API
+
+
+def error_line(exc: LiveVoxError) -> str:
+    if isinstance(exc, ExportError | ConfigurationError | AuthenticationError):
+        return exc.message
+    if isinstance(exc, TransportError):
+        return f"{exc.message} ({exc.operation})"
+    return str(exc)
+
+
 @contextmanager
 def failures() -> Iterator[None]:
     """Turn every failure into one line on stderr and its documented exit code."""
@@ -112,16 +146,8 @@ def failures() -> Iterator[None]:
         yield
     except (KeyboardInterrupt, click.Abort):
         fail("interrupted; an export keeps its checkpoint: rerun with --resume", EXIT_INTERRUPTED)
-    except (ExportError, ConfigurationError) as exc:
-        fail(exc.message, EXIT_USAGE)
-    except AuthenticationError as exc:
-        fail(exc.message, EXIT_AUTH)
-    except TransportError as exc:
-        fail(f"{exc.message} ({exc.operation})", EXIT_UNREACHABLE)
-    except APIError as exc:
-        fail(str(exc), EXIT_UNREACHABLE if exc.status >= 500 else EXIT_API)
     except LiveVoxError as exc:
-        fail(str(exc), EXIT_API)
+        fail(error_line(exc), exit_code(exc))
     except Exception as exc:
         fail(f"internal error (please report it): {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 
@@ -142,26 +168,21 @@ def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     return asyncio.run(coroutine)
 
 
-def credentials_from_env() -> tuple[Credentials, str | None, str | None]:
+def credentials_from_env() -> tuple[Credentials | list[Credentials], str | None, str | None]:
+    """The `LIVEVOX_*` variables (`ENVIRONMENT`) as credentials (a pool for several tokens),
+    region and base URL; the password is prompted for on a terminal when it is not set."""
     env = os.environ
-    missing = [k for k in ("LIVEVOX_ACCESS_TOKEN", "LIVEVOX_CLIENT", "LIVEVOX_USER") if not env.get(k)]
-    if missing:
-        fail(f"set {', '.join(missing)} in the environment (see `livevox export --help`)", EXIT_USAGE)
     password = env.get("LIVEVOX_PASSWORD")
     if not password:
         if not sys.stdin.isatty():
             fail("LIVEVOX_PASSWORD is not set and there is no terminal to ask for it", EXIT_USAGE)
         password = click.prompt("LiveVox password", hide_input=True)
-    region, base_url = env.get("LIVEVOX_REGION"), env.get("LIVEVOX_BASE_URL")
-    if bool(region) == bool(base_url):
-        fail("set exactly one of LIVEVOX_REGION (NA3-NA6) or LIVEVOX_BASE_URL", EXIT_USAGE)
-    creds = Credentials(
-        access_token=env["LIVEVOX_ACCESS_TOKEN"],
-        client_name=env["LIVEVOX_CLIENT"],
-        user_name=env["LIVEVOX_USER"],
-        password=password,
-    )
-    return creds, region or None, base_url or None
+    try:
+        pool = Credentials.pool_from_env(env, password=password)
+        endpoint = endpoint_from_env(env)
+    except ConfigurationError as exc:
+        fail(f"{exc.message} (see `livevox export --help`)", EXIT_USAGE)
+    return (pool[0] if len(pool) == 1 else pool), endpoint.get("region"), endpoint.get("base_url")
 
 
 class ProgressBars:
@@ -318,13 +339,20 @@ def _date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.astimezone()
 
 
+def environment_help() -> str:
+    """The `--help` epilog naming every environment variable (kept as written by click)."""
+    width = max(len(name) for name in ENVIRONMENT)
+    lines = [f"  {name:<{width}}  {meaning}" for name, meaning in ENVIRONMENT.items()]
+    return "\b\nEnvironment:\n" + "\n".join(lines)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="livevox-async")
 def main() -> None:
     """livevox-async: export and diff a LiveVox tenant's configuration."""
 
 
-@main.command("export")
+@main.command("export", epilog=environment_help())
 @click.option(
     "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output directory."
 )
@@ -360,8 +388,8 @@ def export_command(
     unknown = sorted(set(families) - set(family_names()))
     if unknown:
         fail(f"unknown family {', '.join(unknown)}; known: {', '.join(family_names())}", EXIT_USAGE)
-    if rate is not None and rate <= 0:
-        fail("--rate must be > 0", EXIT_USAGE)
+    if rate is not None and not (math.isfinite(rate) and rate > 0):
+        fail(f"--rate must be a finite number > 0, got {rate}", EXIT_USAGE)
     start, end = _date(audit_from), _date(audit_to)
     if (start is None) != (end is None):
         fail("give both --audit-from and --audit-to", EXIT_USAGE)

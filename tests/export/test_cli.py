@@ -84,7 +84,10 @@ async def test_export_then_diff(livevox_sim: Simulator, tmp_path: Path) -> None:
         ([], {"LIVEVOX_PASSWORD": "wrong-password1"}, 3, "LiveVox refused the login"),
         ([], {"LIVEVOX_PASSWORD": ""}, 2, "LIVEVOX_PASSWORD is not set and there is no terminal"),
         ([], {"LIVEVOX_USER": ""}, 2, "set LIVEVOX_USER in the environment"),
-        (["--rate", "0"], {}, 2, "--rate must be > 0"),
+        (["--rate", "0"], {}, 2, "--rate must be a finite number > 0, got 0.0"),
+        (["--rate", "nan"], {}, 2, "--rate must be a finite number > 0, got nan"),
+        ([], {"LIVEVOX_ROLE": "sysadmin"}, 2, "unknown role 'sysadmin' (did you mean 'Sysadmin'?)"),
+        ([], {"LIVEVOX_AGENT": "maybe"}, 2, "LIVEVOX_AGENT must be 1 or 0"),
     ],
 )
 async def test_bad_input_gets_one_line_and_an_exit_code(
