@@ -5,8 +5,9 @@ One call, end to end (each step in the module named after it):
     lv.agents.read(1234)                   _generated/resources.py: describes the call
     -> LiveVox._call(op, ...)              here: the loop below
        SessionPool.choose(op)              _session_pool.py + _permissions.py: refuse locally or pick
-       SessionPool.session_id(session)     _session_pool.py: single-flight login
-       TokenBucket.acquire()               _rate_limiter.py: wait for a token (FIFO, adaptive)
+       SessionPool.session_id(session)     _session_pool.py: single-flight login (before any wait)
+       in-flight slot, TokenBucket.acquire() _rate_limiter.py: wait for a token (FIFO, adaptive)
+       SessionPool.current_id(session)     the session id as it is when the request goes out
        HttpTransport.send(...)             _transport.py: aiohttp, errors mapped at the boundary
        status -> retry / renew / raise     _retry.py + _response.py: backoff, budget, typed errors
        decode                              _response.py + _converter.py: cattrs -> attrs model
@@ -65,6 +66,10 @@ T = TypeVar("T")
 Decode = Callable[[HttpResponse, RequestContext], T]
 
 REDACTED = "***"
+MAX_RENEWED_ELSEWHERE = 3
+"""Resends of one call after a 401 for a session another call renewed meanwhile (each one
+means a login happened between its send and its answer); past this the server is expiring
+sessions as fast as they are made, and the 401 is raised."""
 
 
 def default_is_throttle(response: HttpResponse) -> bool:
@@ -81,8 +86,36 @@ class ClientStats:
     retries: int = 0
     throttles: int = 0
     relogins: int = 0
+    """Logins after an expiry: one per expiry, however many calls saw its 401."""
     limiters: dict[str, LimiterStats] = attrs.field(factory=dict)
     """Per access token (shown as `token 1`, `token 2`, … in pool order)."""
+
+
+@attrs.frozen(slots=True)
+class _Prepared:
+    """One call, ready for its attempts: everything a request needs but the session id."""
+
+    op: Operation
+    session: LiveVoxSession
+    url_path: str
+    shown_path: str
+    """The redacted path (secret parameters cut out)."""
+    query: dict[str, str]
+    payload: bytes | None
+    timeout: float
+
+
+@attrs.frozen(slots=True)
+class _Sent:
+    """One attempt's answer, with what it was sent with."""
+
+    response: HttpResponse
+    context: RequestContext
+    session_id: str | None = attrs.field(repr=False)
+    """The session id the request carried (None for the Session API's own calls)."""
+    waited: float
+    """Seconds spent waiting for the limiter's token."""
+    started: float
 
 
 class LiveVox(Resources):
@@ -321,112 +354,169 @@ class LiveVox(Resources):
         options: RequestOptions | None,
         decode: Decode[T],
     ) -> T:
-        url_path, shown_path = self._paths(op, path)
-        wire_query = {k: _query_value(v) for k, v in query.items() if v is not None}
-        timeout = options.timeout if options and options.timeout is not None else self._timeout
+        call = self._prepare(op, session, path, query, payload, options)
         retries_allowed = self._retry.max_attempts - 1 if options is None or options.retry else 0
-        retries = 0
-        throttled = 0
+        retries = throttled = renewed_elsewhere = 0
         renewed = False
         while True:
-            headers = {"Accept": "application/json"}
-            if payload is not None:
-                headers["Content-Type"] = "application/json"
-            session_id = None
-            if op.session_required:
-                session_id = await self._pool.session_id(session)
-                headers["LV-Session"] = session_id
-            elif op is SESSION_LOGIN:
-                headers["LV-Access"] = session.credentials.access_token
-            context = RequestContext(
-                op.id, op.method, shown_path, f"{self._id_prefix}{next(self._request_numbers):08x}"
-            )
-            headers["LV_REQUEST_TRACKING_ID"] = context.request_id
-
-            session.in_flight += 1
+            if op.session_required and self._pool.current_id(session) is None:
+                # Outside the try: a failed login is the outcome its waiters share, not retried here.
+                await self._pool.session_id(session)
             try:
-                # The in-flight slot first, then the token: a token is spent only when the
-                # request can go out at once, so the server never sees a queued-up burst.
-                async with self._in_flight:
-                    waited = await session.bucket.acquire()
-                    started = time.monotonic()
-                    self._stats.requests += 1
-                    response = await self._transport.send(
-                        op.method,
-                        url_path,
-                        query=wire_query,
-                        headers=headers,
-                        body=payload,
-                        timeout=timeout,
-                        context=context,
-                    )
+                sent = await self._send_once(call)
+                if sent is None:
+                    continue  # the session was being renewed: wait for the new id, then queue again
+                response = sent.response
                 if not self._is_throttle(response):
                     session.bucket.on_success()  # the rate LiveVox answers is what adaptation learns
                 if 200 <= response.status < 300:
-                    result = decode(response, context)
+                    result = decode(response, sent.context)
                     self._budget.on_success()
-                    if logger.isEnabledFor(logging.DEBUG):  # spare building the fields otherwise
-                        log(
-                            logging.DEBUG,
-                            "%s answered %s",
-                            op.id,
-                            response.status,
-                            operation=op.id,
-                            method=op.method,
-                            path=shown_path,
-                            status=response.status,
-                            attempt=retries + 1,
-                            waited_ms=round(waited * 1000, 1),
-                            elapsed_ms=round((time.monotonic() - started) * 1000, 1),
-                            request_id=context.request_id,
-                        )
+                    self._log_answer(call, sent, retries + 1)
                     return result
             except (TransportError, DecodeError) as exc:
-                if (
-                    not self._retryable_failure(op, exc)
-                    or retries >= retries_allowed
-                    or not self._budget.try_spend()
-                ):
+                if not self._may_retry(op, exc, retries, retries_allowed):
                     raise
                 retries += 1
-                await self._pause(op, shown_path, exc, self._retry.backoff(retries), retries)
+                await self._pause(op, call.shown_path, exc, self._retry.backoff(retries), retries)
                 continue
-            finally:
-                session.in_flight -= 1
-
-            if response.status == 401 and session_id is not None and not renewed:
-                renewed = True
-                self._stats.relogins += 1
-                log(logging.INFO, "session expired; logging in again", operation=op.id, status=401)
-                await self._pool.renew(session, session_id)
-                continue
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if self._is_throttle(response):
-                self._stats.throttles += 1
-                session.bucket.on_throttle()
-                if not (op.idempotent or response.status == 429):
-                    # A 429 was not processed, by definition; any other throttle (a 503) may
-                    # have been, so a non-idempotent operation is not sent again after it.
-                    raise api_error(op, response, context, credentials=session.credentials)
-                may_wait = retry_after is None or retry_after <= self._retry.retry_after_cap
-                if retries_allowed and throttled < self._retry.max_throttle_retries and may_wait:
-                    throttled += 1
-                    wait = retry_after if retry_after is not None else self._retry.backoff(throttled)
-                    await self._pause(op, shown_path, response.status, wait, throttled)
+            if response.status == 401 and sent.session_id is not None:
+                if self._pool.current_id(session) != sent.session_id:
+                    # Renewed meanwhile by another call: resend with the new id, own re-login unspent.
+                    if renewed_elsewhere < MAX_RENEWED_ELSEWHERE:
+                        renewed_elsewhere += 1
+                        continue
+                elif not renewed:
+                    renewed = True
+                    await self._relogin(op, session, sent.session_id)
                     continue
-                raise throttle_error(
-                    op, response, context, credentials=session.credentials, retry_after=retry_after
-                )
-            if (
-                response.status in self._retry.retry_statuses
-                and op.idempotent
-                and retries < retries_allowed
-                and self._budget.try_spend()
-            ):
-                retries += 1
-                await self._pause(op, shown_path, response.status, self._retry.backoff(retries), retries)
+            if self._is_throttle(response):
+                throttled += 1
+                wait = self._throttle_wait(call, sent, throttled, may_retry=retries_allowed > 0)
+                await self._pause(op, call.shown_path, response.status, wait, throttled)
                 continue
-            raise api_error(op, response, context, credentials=session.credentials)
+            if self._may_retry(op, response.status, retries, retries_allowed):
+                retries += 1
+                await self._pause(op, call.shown_path, response.status, self._retry.backoff(retries), retries)
+                continue
+            raise api_error(op, response, sent.context, credentials=session.credentials)
+
+    def _prepare(
+        self,
+        op: Operation,
+        session: LiveVoxSession,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any],
+        payload: bytes | None,
+        options: RequestOptions | None,
+    ) -> _Prepared:
+        url_path, shown_path = self._paths(op, path)
+        return _Prepared(
+            op=op,
+            session=session,
+            url_path=url_path,
+            shown_path=shown_path,
+            query={k: _query_value(v) for k, v in query.items() if v is not None},
+            payload=payload,
+            timeout=options.timeout if options and options.timeout is not None else self._timeout,
+        )
+
+    async def _send_once(self, call: _Prepared) -> _Sent | None:
+        """One attempt: an in-flight slot, a limiter token, the session id as it is now, send.
+
+        The id is read when the request goes out, not when the call started waiting, so calls
+        queued behind an expiry send the renewed id. A call that finds its session being
+        renewed gives its token back and sends nothing (None): it waits for the new id
+        holding neither slot nor token, then queues again.
+        """
+        op, session = call.op, call.session
+        session.in_flight += 1
+        try:
+            # The slot first, then the token: a token is spent only when the request can go
+            # out at once, so the server never sees a queued-up burst.
+            async with self._in_flight:
+                waited = await session.bucket.acquire()
+                session_id = self._pool.current_id(session) if op.session_required else None
+                if op.session_required and session_id is None:
+                    session.bucket.refund()
+                    return None
+                context = RequestContext(
+                    op.id, op.method, call.shown_path, f"{self._id_prefix}{next(self._request_numbers):08x}"
+                )
+                started = time.monotonic()
+                self._stats.requests += 1
+                response = await self._transport.send(
+                    op.method,
+                    call.url_path,
+                    query=call.query,
+                    headers=self._headers(call, context, session_id),
+                    body=call.payload,
+                    timeout=call.timeout,
+                    context=context,
+                )
+        finally:
+            session.in_flight -= 1
+        return _Sent(response, context, session_id, waited, started)
+
+    @staticmethod
+    def _headers(call: _Prepared, context: RequestContext, session_id: str | None) -> dict[str, str]:
+        headers = {"Accept": "application/json", "LV_REQUEST_TRACKING_ID": context.request_id}
+        if call.payload is not None:
+            headers["Content-Type"] = "application/json"
+        if session_id is not None:
+            headers["LV-Session"] = session_id
+        elif call.op is SESSION_LOGIN:
+            headers["LV-Access"] = call.session.credentials.access_token
+        return headers
+
+    def _log_answer(self, call: _Prepared, sent: _Sent, attempt: int) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):  # spare building the fields otherwise
+            return
+        op, status = call.op, sent.response.status
+        log(
+            logging.DEBUG,
+            "%s answered %s",
+            op.id,
+            status,
+            operation=op.id,
+            method=op.method,
+            path=call.shown_path,
+            status=status,
+            attempt=attempt,
+            waited_ms=round(sent.waited * 1000, 1),
+            elapsed_ms=round((time.monotonic() - sent.started) * 1000, 1),
+            request_id=sent.context.request_id,
+        )
+
+    async def _relogin(self, op: Operation, session: LiveVoxSession, stale_id: str) -> None:
+        self._stats.relogins += 1
+        log(logging.INFO, "session expired; logging in again", operation=op.id, status=401)
+        await self._pool.renew(session, stale_id)
+
+    def _throttle_wait(self, call: _Prepared, sent: _Sent, throttled: int, *, may_retry: bool) -> float:
+        """Seconds to wait before resending a throttled call; raises when it is not resent."""
+        op, session, response = call.op, call.session, sent.response
+        self._stats.throttles += 1
+        session.bucket.on_throttle()
+        if not (op.idempotent or response.status == 429):
+            # A 429 was not processed, by definition; any other throttle (a 503) may have
+            # been, so a non-idempotent operation is not sent again after it.
+            raise api_error(op, response, sent.context, credentials=session.credentials)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        may_wait = retry_after is None or retry_after <= self._retry.retry_after_cap
+        if may_retry and throttled <= self._retry.max_throttle_retries and may_wait:
+            return retry_after if retry_after is not None else self._retry.backoff(throttled)
+        raise throttle_error(
+            op, response, sent.context, credentials=session.credentials, retry_after=retry_after
+        )
+
+    def _may_retry(self, op: Operation, cause: LiveVoxError | int, retries: int, allowed: int) -> bool:
+        """Whether a failure (an error, or a status) is retried; spends from the budget if so."""
+        if isinstance(cause, int):
+            retryable = cause in self._retry.retry_statuses and op.idempotent
+        else:
+            retryable = self._retryable_failure(op, cause)
+        return retryable and retries < allowed and self._budget.try_spend()
 
     @staticmethod
     def _retryable_failure(op: Operation, exc: LiveVoxError) -> bool:

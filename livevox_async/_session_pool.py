@@ -3,14 +3,16 @@
 A client holds one or more `LiveVoxSession`s (one per `Credentials`), all sending over
 the same aiohttp connection pool. Each session logs in on first use, single-flight:
 however many calls arrive together, one login is sent and they all wait for it. When
-LiveVox answers 401 the caller asks for `renew(stale_id)`: the first to ask logs in
-again, the others get the new id. Failures are shared the same way: every caller
-waiting on a login gets that one attempt's outcome, and a refused login (401/403: the
-credentials are wrong) is remembered and raised again to every later call without
-asking LiveVox, which locks accounts after a few failed logins. A login that failed
-otherwise (5xx, transport; already retried under the retry policy) is tried afresh by
-the next call. Sessions sharing an access token share a
-`TokenBucket`, since a quota is per token.
+LiveVox answers 401 the caller asks for `renew(stale_id)` when `stale_id` is still the
+session's `current_id`: the first to ask logs in again, the others get the new id. (The
+client reads `current_id` when a request goes out, so a call queued behind an expiry sends
+the renewed id; a 401 for an id already replaced is resent without another login.)
+Failures are shared the same way: every caller waiting on a login gets that one
+attempt's outcome, and a refused login (401/403: the credentials are wrong) is remembered
+and raised again to every later call without asking LiveVox, which locks accounts after
+a few failed logins. A login that failed otherwise (5xx, transport; already retried under
+the retry policy) is tried afresh by the next call. Sessions sharing an access token
+share a `TokenBucket`, since a quota is per token.
 
 `SessionPool.choose(op)` picks the least busy session allowed to call `op` (an agent
 session is never used for a method agents may not call), or refuses locally.
@@ -104,6 +106,11 @@ class SessionPool:
         start = self._turn % len(allowed)
         rotated = allowed[start:] + allowed[:start]
         return min(rotated, key=lambda s: s.in_flight)
+
+    @staticmethod
+    def current_id(session: LiveVoxSession) -> str | None:
+        """The session's id now; None while it is logged out or being renewed."""
+        return session.login.session_id if session.login is not None else None
 
     async def session_id(self, session: LiveVoxSession) -> str:
         """The session's id, logging in first if needed (one login for many callers)."""

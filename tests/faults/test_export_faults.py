@@ -98,9 +98,12 @@ async def test_export_under_faults_is_byte_identical_to_a_clean_one(
     unauthorized = [entry for entry in log if entry.status == 401 and entry.fault is None]
     assert unauthorized
 
-    # Each failed attempt was retried exactly once; nothing else was (the 401s re-logged in).
+    # Each failed attempt was retried exactly once; nothing else was. The expiry cost one
+    # re-login; every other call that saw its 401 (one at most per call in flight) was resent
+    # with the renewed id.
     assert stats.retries == faults.total()
-    assert stats.relogins == len(unauthorized)
+    assert stats.relogins == 1
+    assert len(unauthorized) <= 16
     assert faulted.manifest["totals"]["retries"] == faults.total()
 
     # Nothing that is not idempotent was sent; the login went once at the start and once,
