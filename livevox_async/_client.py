@@ -39,6 +39,7 @@ from ._converter import to_json
 from ._credentials import Credentials
 from ._endpoints import base_url_for, versioned
 from ._exceptions import (
+    REDACTED,
     AuthenticationError,
     ConfigurationError,
     ConnectError,
@@ -65,7 +66,6 @@ from ._unset import UNSET
 T = TypeVar("T")
 Decode = Callable[[HttpResponse, RequestContext], T]
 
-REDACTED = "***"
 MAX_RENEWED_ELSEWHERE = 3
 """Resends of one call after a 401 for a session another call renewed meanwhile (each one
 means a login happened between its send and its answer); past this the server is expiring
@@ -268,24 +268,16 @@ class LiveVox(Resources):
                 lambda r, ctx: decode_model(SESSION_LOGIN, r, ctx, models.LoginResponse),
             )
         except AuthenticationError as exc:
-            raise AuthenticationError(
-                "LiveVox refused the login: check the access token, client name, user name and password"
-                + (f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""),
-                status=exc.status,
-                code=exc.code,
-                lv_message=exc.lv_message,
-                operation=SESSION_LOGIN.id,
-                method=exc.method,
-                path=exc.path,
-                request_id=exc.request_id,
-            ) from None
-        days = result.days_until_password_expires
-        return Login(
-            session_id=result.session_id,
-            client_id=result.client_id,
-            user_id=result.user_id,
-            days_until_password_expires=None if days is UNSET else days,
-        )
+            refused = exc
+        else:
+            days = result.days_until_password_expires
+            return Login(
+                session_id=result.session_id,
+                client_id=result.client_id,
+                user_id=result.user_id,
+                days_until_password_expires=None if days is UNSET else days,
+            )
+        raise _login_refused(refused)  # outside the except: no context to carry along
 
     async def _logout(self, session: LiveVoxSession, session_id: str) -> None:
         try:
@@ -340,9 +332,10 @@ class LiveVox(Resources):
             async with asyncio.timeout(deadline):
                 return await self._attempt_loop(op, session, path, query, payload, options, decode)
         except TimeoutError:
-            raise DeadlineExceeded(
-                f"no answer within the call's deadline of {deadline:g}s", operation=op.id, method=op.method
-            ) from None
+            pass
+        raise DeadlineExceeded(  # outside the except: no chain of cancelled waits behind it
+            f"no answer within the call's deadline of {deadline:g}s", operation=op.id, method=op.method
+        )
 
     async def _attempt_loop(
         self,
@@ -399,7 +392,9 @@ class LiveVox(Resources):
                 retries += 1
                 await self._pause(op, call.shown_path, response.status, self._retry.backoff(retries), retries)
                 continue
-            raise api_error(op, response, sent.context, credentials=session.credentials)
+            raise api_error(
+                op, response, sent.context, credentials=session.credentials, secrets=session.secrets()
+            )
 
     def _prepare(
         self,
@@ -501,14 +496,14 @@ class LiveVox(Resources):
         if not (op.idempotent or response.status == 429):
             # A 429 was not processed, by definition; any other throttle (a 503) may have
             # been, so a non-idempotent operation is not sent again after it.
-            raise api_error(op, response, sent.context, credentials=session.credentials)
+            raise api_error(
+                op, response, sent.context, credentials=session.credentials, secrets=session.secrets()
+            )
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         may_wait = retry_after is None or retry_after <= self._retry.retry_after_cap
         if may_retry and throttled <= self._retry.max_throttle_retries and may_wait:
             return retry_after if retry_after is not None else self._retry.backoff(throttled)
-        raise throttle_error(
-            op, response, sent.context, credentials=session.credentials, retry_after=retry_after
-        )
+        raise throttle_error(op, response, sent.context, secrets=session.secrets(), retry_after=retry_after)
 
     def _may_retry(self, op: Operation, cause: LiveVoxError | int, retries: int, allowed: int) -> bool:
         """Whether a failure (an error, or a status) is retried; spends from the budget if so."""
@@ -561,6 +556,21 @@ class LiveVox(Resources):
             sent = sent.replace(f"{{{param.wire}}}", value)
             shown = shown.replace(f"{{{param.wire}}}", REDACTED if param.secret else value)
         return sent, shown
+
+
+def _login_refused(exc: AuthenticationError) -> AuthenticationError:
+    """LiveVox's refusal of a login, saying what to check (its message is redacted already)."""
+    return AuthenticationError(
+        "LiveVox refused the login: check the access token, client name, user name and password"
+        + (f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""),
+        status=exc.status,
+        code=exc.code,
+        lv_message=exc.lv_message,
+        operation=SESSION_LOGIN.id,
+        method=exc.method,
+        path=exc.path,
+        request_id=exc.request_id,
+    )
 
 
 def _info_for(op: Operation, query: Mapping[str, Any]) -> Operation | None:

@@ -36,10 +36,30 @@ token or a session id.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from typing import Literal, TypedDict, Unpack
+from urllib.parse import quote
 
 SessionKind = Literal["agent", "user"]
+REDACTED = "***"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced by `***`: as is, URL-quoted, in any letter case.
+
+    Every message the SDK builds from what a server wrote goes through here first, with
+    the secrets of the session that was used (its password, access token, current and
+    previous session ids): a server may echo any of them.
+
+    >>> redact("no user jsmith with password Hunter2! (hunter2%21)", ["hunter2!"])
+    'no user jsmith with password *** (***)'
+    """
+    forms = {form for secret in secrets if secret for form in (secret, quote(secret, safe=""))}
+    if not forms:
+        return text
+    pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.sub(pattern, REDACTED, text, flags=re.IGNORECASE)
 
 
 class RequestInfo(TypedDict, total=False):

@@ -56,6 +56,20 @@ class LiveVoxSession:
         """LiveVox's refusal of these credentials; no login is attempted once it is set."""
         self.attempt: asyncio.Future[Login] | None = None
         """The login in flight, shared by every caller waiting for it."""
+        self._retired_id: str | None = None
+
+    def secrets(self) -> tuple[str, ...]:
+        """What no message may show: password, access token, current and previous session ids."""
+        current = self.login.session_id if self.login is not None else None
+        known = (self.credentials.password, self.credentials.access_token, current, self._retired_id)
+        return tuple(secret for secret in known if secret)
+
+    def retire(self) -> Login | None:
+        """Forget the login (expired or logged out), keeping its id among the `secrets()`."""
+        login, self.login = self.login, None
+        if login is not None:
+            self._retired_id = login.session_id
+        return login
 
     @property
     def kind(self) -> str:
@@ -121,7 +135,7 @@ class SessionPool:
     async def renew(self, session: LiveVoxSession, stale_id: str) -> str:
         """Replace an expired session id; later callers with the same stale id share the login."""
         if session.login is not None and session.login.session_id == stale_id:
-            session.login = None
+            session.retire()
         if session.login is not None:
             return session.login.session_id  # renewed already by another caller
         return (await self._shared_login(session)).session_id
@@ -150,6 +164,6 @@ class SessionPool:
     async def close(self) -> None:
         """Log every open session out; errors are the caller's to log, never raised."""
         for session in self.sessions:
-            if session.login is not None:
-                login, session.login = session.login, None
+            login = session.retire()
+            if login is not None:
                 await self._logout(session, login.session_id)
