@@ -29,6 +29,7 @@ from ._exceptions import (
     ProtocolError,
     RateLimitError,
     ReadTimeout,
+    ResponseTooLarge,
     ServerError,
     TransportError,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "RateLimitError",
     "ReadTimeout",
     "RequestOptions",
+    "ResponseTooLarge",
     "RetryPolicy",
     "ServerError",
     "TokenBucket",

@@ -46,6 +46,7 @@ from ._exceptions import (
     DeadlineExceeded,
     DecodeError,
     LiveVoxError,
+    ResponseTooLarge,
     TransportError,
 )
 from ._generated import models
@@ -66,6 +67,8 @@ from ._unset import UNSET
 T = TypeVar("T")
 Decode = Callable[[HttpResponse, RequestContext], T]
 
+DEFAULT_MAX_BODY_SIZE = 64 * 2**20
+"""64 MiB: the default `max_body_size`."""
 MAX_RENEWED_ELSEWHERE = 3
 """Resends of one call after a 401 for a session another call renewed meanwhile (each one
 means a login happened between its send and its answer); past this the server is expiring
@@ -133,6 +136,8 @@ class LiveVox(Resources):
         max_concurrency: requests in flight at once (a cap separate from the rate).
         timeout: seconds per attempt; `deadline`: seconds per call, retries and waits
             included (None: bounded by the attempts and their timeouts, no extra timer).
+        max_body_size: the most bytes an answer may hold, decompressed (default 64 MiB; a
+            1000-agent page is about 260 KB); a larger one raises `ResponseTooLarge`.
         retry: a `RetryPolicy`; `is_throttle`: which answers count as throttling.
         ssl: an `ssl.SSLContext` (or False to skip verification, never in production).
         trace_configs: aiohttp `TraceConfig`s, passed to the `ClientSession`.
@@ -153,6 +158,7 @@ class LiveVox(Resources):
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         deadline: float | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy | None = None,
         is_throttle: Callable[[HttpResponse], bool] = default_is_throttle,
         ssl: ssl.SSLContext | bool | None = None,
@@ -166,10 +172,13 @@ class LiveVox(Resources):
             raise ConfigurationError(f"max_concurrency must be >= 1, got {max_concurrency}")
         if timeout <= 0 or (deadline is not None and deadline <= 0):
             raise ConfigurationError("timeout and deadline must be > 0 seconds")
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
+            raise ConfigurationError(f"max_body_size must be a number of bytes > 0, got {max_body_size!r}")
         self._transport = HttpTransport(
             base_url_for(region=region, base_url=base_url),
             max_connections=max_concurrency,
             connect_timeout=connect_timeout,
+            max_body_size=max_body_size,
             ssl_context=ssl,
             trace_configs=trace_configs,
         )
@@ -517,6 +526,8 @@ class LiveVox(Resources):
     def _retryable_failure(op: Operation, exc: LiveVoxError) -> bool:
         if isinstance(exc, ConnectError):
             return True  # never sent: safe for any operation
+        if isinstance(exc, ResponseTooLarge):
+            return False  # the same request would get the same answer
         if isinstance(exc, DecodeError):
             return op.idempotent and not exc.problems  # unparseable body; a schema mismatch would repeat
         return op.idempotent
@@ -717,7 +728,7 @@ class Runtime:
                 {**query, "count": count, "offset": offset},
                 body,
                 options,
-                lambda r, c: decode_page(op, r, c, item, offset),
+                lambda r, c: decode_page(op, r, c, item, offset, count),
             )
 
         info_op = _info_for(op, query)

@@ -6,7 +6,8 @@
     │   ├── ConnectError          could not connect; the request was never sent
     │   ├── ReadTimeout           connected, but the answer stalled past the timeout
     │   ├── ConnectionLost        the connection broke while sending or reading (reset, truncated body)
-    │   └── ProtocolError         the peer did not speak valid HTTP
+    │   ├── ProtocolError         the peer did not speak valid HTTP
+    │   └── ResponseTooLarge      the answer is larger than `max_body_size` (decompressed); never retried
     ├── DeadlineExceeded          the call's overall deadline passed (retries and waits included)
     ├── DecodeError               an answer arrived but is not the JSON the schema describes
     ├── ExportError               an export cannot start or go on (output directory, unknown family)
@@ -134,6 +135,19 @@ class ConnectionLost(TransportError):
 
 class ProtocolError(TransportError):
     """The peer's answer was not valid HTTP (this is never a LiveVox 400)."""
+
+
+class ResponseTooLarge(TransportError):
+    """The answer is larger than the client's `max_body_size` (`LiveVox(max_body_size=...)`).
+
+    Raised without reading further once the announced `Content-Length`, or the body read so
+    far (decompressed, as it would be held in memory), passes the cap; the connection is
+    closed. Never retried: the same request would get the same answer.
+    """
+
+    def __init__(self, message: str, *, max_body_size: int, **where: Unpack[RequestInfo]) -> None:
+        super().__init__(message, **where)
+        self.max_body_size = max_body_size
 
 
 class DeadlineExceeded(LiveVoxError, TimeoutError):

@@ -172,9 +172,17 @@ def decode_model(op: Operation, response: HttpResponse, context: RequestContext,
 
 
 def decode_page(
-    op: Operation, response: HttpResponse, context: RequestContext, model: type[T], offset: int
+    op: Operation,
+    response: HttpResponse,
+    context: RequestContext,
+    model: type[T],
+    offset: int,
+    count: int,
 ) -> Page[T]:
-    """One page of a list answer: `{<list key>: [...], "next": ...}`."""
+    """One page of a list answer, `{<list key>: [...], "next": ...}`, asked for `count` items.
+
+    A page holding more items than were asked is refused before any item is decoded.
+    """
     assert op.list_key is not None
     data = decode_json(op, response, context)
     if not isinstance(data, dict):
@@ -182,6 +190,9 @@ def decode_page(
     raw = data.get(op.list_key)
     if raw is None:
         raw = []  # LiveVox may leave the key out of an empty page; a wrong type is decoded (and refused)
+    if isinstance(raw, list) and len(raw) > count:
+        problem = f"$.{op.list_key}: {len(raw)} items for count={count}"
+        raise _decode_error(op, response, context, SCHEMA_MISMATCH, [problem])
     next_uri = data.get("next")
     if not isinstance(next_uri, str | None):
         raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$.next: expected a string"])
