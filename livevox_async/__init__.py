@@ -30,6 +30,7 @@ from ._exceptions import (
     ProtocolError,
     RateLimitError,
     ReadTimeout,
+    ResponseTooLarge,
     ServerError,
     TransportError,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "RateLimitError",
     "ReadTimeout",
     "RequestOptions",
+    "ResponseTooLarge",
     "RetryPolicy",
     "Role",
     "ServerError",

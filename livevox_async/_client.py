@@ -5,8 +5,9 @@ One call, end to end (each step in the module named after it):
     lv.agents.read(1234)                   _generated/resources.py: describes the call
     -> LiveVox._call(op, ...)              here: the loop below
        SessionPool.choose(op)              _session_pool.py + _permissions.py: refuse locally or pick
-       SessionPool.session_id(session)     _session_pool.py: single-flight login
-       TokenBucket.acquire()               _rate_limiter.py: wait for a token (FIFO, adaptive)
+       SessionPool.session_id(session)     _session_pool.py: single-flight login (before any wait)
+       in-flight slot, TokenBucket.acquire() _rate_limiter.py: wait for a token (FIFO, adaptive)
+       SessionPool.current_id(session)     the session id as it is when the request goes out
        HttpTransport.send(...)             _transport.py: aiohttp, errors mapped at the boundary
        status -> retry / renew / raise     _retry.py + _response.py: backoff, budget, typed errors
        decode                              _response.py + _converter.py: cattrs -> attrs model
@@ -38,6 +39,7 @@ from ._converter import to_json
 from ._credentials import Credentials
 from ._endpoints import base_url_for, versioned
 from ._exceptions import (
+    REDACTED,
     AuthenticationError,
     ConfigurationError,
     ConnectError,
@@ -45,6 +47,7 @@ from ._exceptions import (
     DecodeError,
     LiveVoxError,
     NotFoundError,
+    ResponseTooLarge,
     TransportError,
 )
 from ._generated import models
@@ -65,7 +68,12 @@ from ._unset import UNSET
 T = TypeVar("T")
 Decode = Callable[[HttpResponse, RequestContext], T]
 
-REDACTED = "***"
+DEFAULT_MAX_BODY_SIZE = 64 * 2**20
+"""64 MiB: the default `max_body_size`."""
+MAX_RENEWED_ELSEWHERE = 3
+"""Resends of one call after a 401 for a session another call renewed meanwhile (each one
+means a login happened between its send and its answer); past this the server is expiring
+sessions as fast as they are made, and the 401 is raised."""
 
 
 def default_is_throttle(response: HttpResponse) -> bool:
@@ -82,8 +90,36 @@ class ClientStats:
     retries: int = 0
     throttles: int = 0
     relogins: int = 0
+    """Logins after an expiry: one per expiry, however many calls saw its 401."""
     limiters: dict[str, LimiterStats] = attrs.field(factory=dict)
     """Per access token (shown as `token 1`, `token 2`, … in pool order)."""
+
+
+@attrs.frozen(slots=True)
+class _Prepared:
+    """One call, ready for its attempts: everything a request needs but the session id."""
+
+    op: Operation
+    session: LiveVoxSession
+    url_path: str
+    shown_path: str
+    """The redacted path (secret parameters cut out)."""
+    query: dict[str, str]
+    payload: bytes | None
+    timeout: float
+
+
+@attrs.frozen(slots=True)
+class _Sent:
+    """One attempt's answer, with what it was sent with."""
+
+    response: HttpResponse
+    context: RequestContext
+    session_id: str | None = attrs.field(repr=False)
+    """The session id the request carried (None for the Session API's own calls)."""
+    waited: float
+    """Seconds spent waiting for the limiter's token."""
+    started: float
 
 
 class LiveVox(Resources):
@@ -101,6 +137,8 @@ class LiveVox(Resources):
         max_concurrency: requests in flight at once (a cap separate from the rate).
         timeout: seconds per attempt; `deadline`: seconds per call, retries and waits
             included (None: bounded by the attempts and their timeouts, no extra timer).
+        max_body_size: the most bytes an answer may hold, decompressed (default 64 MiB; a
+            1000-agent page is about 260 KB); a larger one raises `ResponseTooLarge`.
         retry: a `RetryPolicy`; `is_throttle`: which answers count as throttling.
         ssl: an `ssl.SSLContext` (or False to skip verification, never in production).
         trace_configs: aiohttp `TraceConfig`s, passed to the `ClientSession`.
@@ -121,6 +159,7 @@ class LiveVox(Resources):
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         deadline: float | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         retry: RetryPolicy | None = None,
         is_throttle: Callable[[HttpResponse], bool] = default_is_throttle,
         ssl: ssl.SSLContext | bool | None = None,
@@ -134,10 +173,13 @@ class LiveVox(Resources):
             raise ConfigurationError(f"max_concurrency must be >= 1, got {max_concurrency}")
         if timeout <= 0 or (deadline is not None and deadline <= 0):
             raise ConfigurationError("timeout and deadline must be > 0 seconds")
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
+            raise ConfigurationError(f"max_body_size must be a number of bytes > 0, got {max_body_size!r}")
         self._transport = HttpTransport(
             base_url_for(region=region, base_url=base_url),
             max_connections=max_concurrency,
             connect_timeout=connect_timeout,
+            max_body_size=max_body_size,
             ssl_context=ssl,
             trace_configs=trace_configs,
         )
@@ -236,24 +278,16 @@ class LiveVox(Resources):
                 lambda r, ctx: decode_model(SESSION_LOGIN, r, ctx, models.LoginResponse),
             )
         except AuthenticationError as exc:
-            raise AuthenticationError(
-                "LiveVox refused the login: check the access token, client name, user name and password"
-                + (f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""),
-                status=exc.status,
-                code=exc.code,
-                lv_message=exc.lv_message,
-                operation=SESSION_LOGIN.id,
-                method=exc.method,
-                path=exc.path,
-                request_id=exc.request_id,
-            ) from None
-        days = result.days_until_password_expires
-        return Login(
-            session_id=result.session_id,
-            client_id=result.client_id,
-            user_id=result.user_id,
-            days_until_password_expires=None if days is UNSET else days,
-        )
+            refused = exc
+        else:
+            days = result.days_until_password_expires
+            return Login(
+                session_id=result.session_id,
+                client_id=result.client_id,
+                user_id=result.user_id,
+                days_until_password_expires=None if days is UNSET else days,
+            )
+        raise _login_refused(refused)  # outside the except: no context to carry along
 
     async def _logout(self, session: LiveVoxSession, session_id: str) -> None:
         try:
@@ -308,9 +342,10 @@ class LiveVox(Resources):
             async with asyncio.timeout(deadline):
                 return await self._attempt_loop(op, session, path, query, payload, options, decode)
         except TimeoutError:
-            raise DeadlineExceeded(
-                f"no answer within the call's deadline of {deadline:g}s", operation=op.id, method=op.method
-            ) from None
+            pass
+        raise DeadlineExceeded(  # outside the except: no chain of cancelled waits behind it
+            f"no answer within the call's deadline of {deadline:g}s", operation=op.id, method=op.method
+        )
 
     async def _attempt_loop(
         self,
@@ -322,117 +357,178 @@ class LiveVox(Resources):
         options: RequestOptions | None,
         decode: Decode[T],
     ) -> T:
-        url_path, shown_path = self._paths(op, path)
-        wire_query = {k: _query_value(v) for k, v in query.items() if v is not None}
-        timeout = options.timeout if options and options.timeout is not None else self._timeout
+        call = self._prepare(op, session, path, query, payload, options)
         retries_allowed = self._retry.max_attempts - 1 if options is None or options.retry else 0
-        retries = 0
-        throttled = 0
+        retries = throttled = renewed_elsewhere = 0
         renewed = False
         while True:
-            headers = {"Accept": "application/json"}
-            if payload is not None:
-                headers["Content-Type"] = "application/json"
-            session_id = None
-            if op.session_required:
-                session_id = await self._pool.session_id(session)
-                headers["LV-Session"] = session_id
-            elif op is SESSION_LOGIN:
-                headers["LV-Access"] = session.credentials.access_token
-            context = RequestContext(
-                op.id, op.method, shown_path, f"{self._id_prefix}{next(self._request_numbers):08x}"
-            )
-            headers["LV_REQUEST_TRACKING_ID"] = context.request_id
-
-            session.in_flight += 1
+            if op.session_required and self._pool.current_id(session) is None:
+                # Outside the try: a failed login is the outcome its waiters share, not retried here.
+                await self._pool.session_id(session)
             try:
-                # The in-flight slot first, then the token: a token is spent only when the
-                # request can go out at once, so the server never sees a queued-up burst.
-                async with self._in_flight:
-                    waited = await session.bucket.acquire()
-                    started = time.monotonic()
-                    self._stats.requests += 1
-                    response = await self._transport.send(
-                        op.method,
-                        url_path,
-                        query=wire_query,
-                        headers=headers,
-                        body=payload,
-                        timeout=timeout,
-                        context=context,
-                    )
+                sent = await self._send_once(call)
+                if sent is None:
+                    continue  # the session was being renewed: wait for the new id, then queue again
+                response = sent.response
                 if not self._is_throttle(response):
                     session.bucket.on_success()  # the rate LiveVox answers is what adaptation learns
                 if 200 <= response.status < 300:
-                    result = decode(response, context)
+                    result = decode(response, sent.context)
                     self._budget.on_success()
-                    if logger.isEnabledFor(logging.DEBUG):  # spare building the fields otherwise
-                        log(
-                            logging.DEBUG,
-                            "%s answered %s",
-                            op.id,
-                            response.status,
-                            operation=op.id,
-                            method=op.method,
-                            path=shown_path,
-                            status=response.status,
-                            attempt=retries + 1,
-                            waited_ms=round(waited * 1000, 1),
-                            elapsed_ms=round((time.monotonic() - started) * 1000, 1),
-                            request_id=context.request_id,
-                        )
+                    self._log_answer(call, sent, retries + 1)
                     return result
             except (TransportError, DecodeError) as exc:
-                if (
-                    not self._retryable_failure(op, exc)
-                    or retries >= retries_allowed
-                    or not self._budget.try_spend()
-                ):
+                if not self._may_retry(op, exc, retries, retries_allowed):
                     raise
                 retries += 1
-                await self._pause(op, shown_path, exc, self._retry.backoff(retries), retries)
+                await self._pause(op, call.shown_path, exc, self._retry.backoff(retries), retries)
                 continue
-            finally:
-                session.in_flight -= 1
-
-            if response.status == 401 and session_id is not None and not renewed:
-                renewed = True
-                self._stats.relogins += 1
-                log(logging.INFO, "session expired; logging in again", operation=op.id, status=401)
-                await self._pool.renew(session, session_id)
-                continue
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if self._is_throttle(response):
-                self._stats.throttles += 1
-                session.bucket.on_throttle()
-                if not (op.idempotent or response.status == 429):
-                    # A 429 was not processed, by definition; any other throttle (a 503) may
-                    # have been, so a non-idempotent operation is not sent again after it.
-                    raise api_error(op, response, context, credentials=session.credentials)
-                may_wait = retry_after is None or retry_after <= self._retry.retry_after_cap
-                if retries_allowed and throttled < self._retry.max_throttle_retries and may_wait:
-                    throttled += 1
-                    wait = retry_after if retry_after is not None else self._retry.backoff(throttled)
-                    await self._pause(op, shown_path, response.status, wait, throttled)
+            if response.status == 401 and sent.session_id is not None:
+                if self._pool.current_id(session) != sent.session_id:
+                    # Renewed meanwhile by another call: resend with the new id, own re-login unspent.
+                    if renewed_elsewhere < MAX_RENEWED_ELSEWHERE:
+                        renewed_elsewhere += 1
+                        continue
+                elif not renewed:
+                    renewed = True
+                    await self._relogin(op, session, sent.session_id)
                     continue
-                raise throttle_error(
-                    op, response, context, credentials=session.credentials, retry_after=retry_after
-                )
-            if (
-                response.status in self._retry.retry_statuses
-                and op.idempotent
-                and retries < retries_allowed
-                and self._budget.try_spend()
-            ):
-                retries += 1
-                await self._pause(op, shown_path, response.status, self._retry.backoff(retries), retries)
+            if self._is_throttle(response):
+                throttled += 1
+                wait = self._throttle_wait(call, sent, throttled, may_retry=retries_allowed > 0)
+                await self._pause(op, call.shown_path, response.status, wait, throttled)
                 continue
-            raise api_error(op, response, context, credentials=session.credentials)
+            if self._may_retry(op, response.status, retries, retries_allowed):
+                retries += 1
+                await self._pause(op, call.shown_path, response.status, self._retry.backoff(retries), retries)
+                continue
+            raise api_error(
+                op, response, sent.context, credentials=session.credentials, secrets=session.secrets()
+            )
+
+    def _prepare(
+        self,
+        op: Operation,
+        session: LiveVoxSession,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any],
+        payload: bytes | None,
+        options: RequestOptions | None,
+    ) -> _Prepared:
+        url_path, shown_path = self._paths(op, path)
+        return _Prepared(
+            op=op,
+            session=session,
+            url_path=url_path,
+            shown_path=shown_path,
+            query={k: _query_value(v) for k, v in query.items() if v is not None},
+            payload=payload,
+            timeout=options.timeout if options and options.timeout is not None else self._timeout,
+        )
+
+    async def _send_once(self, call: _Prepared) -> _Sent | None:
+        """One attempt: an in-flight slot, a limiter token, the session id as it is now, send.
+
+        The id is read when the request goes out, not when the call started waiting, so calls
+        queued behind an expiry send the renewed id. A call that finds its session being
+        renewed gives its token back and sends nothing (None): it waits for the new id
+        holding neither slot nor token, then queues again.
+        """
+        op, session = call.op, call.session
+        session.in_flight += 1
+        try:
+            # The slot first, then the token: a token is spent only when the request can go
+            # out at once, so the server never sees a queued-up burst.
+            async with self._in_flight:
+                waited = await session.bucket.acquire()
+                session_id = self._pool.current_id(session) if op.session_required else None
+                if op.session_required and session_id is None:
+                    session.bucket.refund()
+                    return None
+                context = RequestContext(
+                    op.id, op.method, call.shown_path, f"{self._id_prefix}{next(self._request_numbers):08x}"
+                )
+                started = time.monotonic()
+                self._stats.requests += 1
+                response = await self._transport.send(
+                    op.method,
+                    call.url_path,
+                    query=call.query,
+                    headers=self._headers(call, context, session_id),
+                    body=call.payload,
+                    timeout=call.timeout,
+                    context=context,
+                )
+        finally:
+            session.in_flight -= 1
+        return _Sent(response, context, session_id, waited, started)
+
+    @staticmethod
+    def _headers(call: _Prepared, context: RequestContext, session_id: str | None) -> dict[str, str]:
+        headers = {"Accept": "application/json", "LV_REQUEST_TRACKING_ID": context.request_id}
+        if call.payload is not None:
+            headers["Content-Type"] = "application/json"
+        if session_id is not None:
+            headers["LV-Session"] = session_id
+        elif call.op is SESSION_LOGIN:
+            headers["LV-Access"] = call.session.credentials.access_token
+        return headers
+
+    def _log_answer(self, call: _Prepared, sent: _Sent, attempt: int) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):  # spare building the fields otherwise
+            return
+        op, status = call.op, sent.response.status
+        log(
+            logging.DEBUG,
+            "%s answered %s",
+            op.id,
+            status,
+            operation=op.id,
+            method=op.method,
+            path=call.shown_path,
+            status=status,
+            attempt=attempt,
+            waited_ms=round(sent.waited * 1000, 1),
+            elapsed_ms=round((time.monotonic() - sent.started) * 1000, 1),
+            request_id=sent.context.request_id,
+        )
+
+    async def _relogin(self, op: Operation, session: LiveVoxSession, stale_id: str) -> None:
+        self._stats.relogins += 1
+        log(logging.INFO, "session expired; logging in again", operation=op.id, status=401)
+        await self._pool.renew(session, stale_id)
+
+    def _throttle_wait(self, call: _Prepared, sent: _Sent, throttled: int, *, may_retry: bool) -> float:
+        """Seconds to wait before resending a throttled call; raises when it is not resent."""
+        op, session, response = call.op, call.session, sent.response
+        self._stats.throttles += 1
+        session.bucket.on_throttle()
+        if not (op.idempotent or response.status == 429):
+            # A 429 was not processed, by definition; any other throttle (a 503) may have
+            # been, so a non-idempotent operation is not sent again after it.
+            raise api_error(
+                op, response, sent.context, credentials=session.credentials, secrets=session.secrets()
+            )
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        may_wait = retry_after is None or retry_after <= self._retry.retry_after_cap
+        if may_retry and throttled <= self._retry.max_throttle_retries and may_wait:
+            return retry_after if retry_after is not None else self._retry.backoff(throttled)
+        raise throttle_error(op, response, sent.context, secrets=session.secrets(), retry_after=retry_after)
+
+    def _may_retry(self, op: Operation, cause: LiveVoxError | int, retries: int, allowed: int) -> bool:
+        """Whether a failure (an error, or a status) is retried; spends from the budget if so."""
+        if isinstance(cause, int):
+            retryable = cause in self._retry.retry_statuses and op.idempotent
+        else:
+            retryable = self._retryable_failure(op, cause)
+        return retryable and retries < allowed and self._budget.try_spend()
 
     @staticmethod
     def _retryable_failure(op: Operation, exc: LiveVoxError) -> bool:
         if isinstance(exc, ConnectError):
             return True  # never sent: safe for any operation
+        if isinstance(exc, ResponseTooLarge):
+            return False  # the same request would get the same answer
         if isinstance(exc, DecodeError):
             return op.idempotent and not exc.problems  # unparseable body; a schema mismatch would repeat
         return op.idempotent
@@ -472,6 +568,21 @@ class LiveVox(Resources):
             sent = sent.replace(f"{{{param.wire}}}", value)
             shown = shown.replace(f"{{{param.wire}}}", REDACTED if param.secret else value)
         return sent, shown
+
+
+def _login_refused(exc: AuthenticationError) -> AuthenticationError:
+    """LiveVox's refusal of a login, saying what to check (its message is redacted already)."""
+    return AuthenticationError(
+        "LiveVox refused the login: check the access token, client name, user name and password"
+        + (f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""),
+        status=exc.status,
+        code=exc.code,
+        lv_message=exc.lv_message,
+        operation=SESSION_LOGIN.id,
+        method=exc.method,
+        path=exc.path,
+        request_id=exc.request_id,
+    )
 
 
 def _info_for(op: Operation, query: Mapping[str, Any]) -> Operation | None:
@@ -619,7 +730,7 @@ class Runtime:
                     {**query, "count": count, "offset": offset},
                     body,
                     options,
-                    lambda r, c: decode_page(op, r, c, item, offset),
+                    lambda r, c: decode_page(op, r, c, item, offset, count),
                 )
             except NotFoundError as exc:
                 if exc.code is None and exc.lv_message is None:

@@ -241,16 +241,25 @@ def _problems(exc: BaseException, path: str) -> list[str]:
 
 
 def structure(data: Any, cls: Any, *, path: str = "$") -> Any:
-    """Decode already-parsed JSON into `cls`; raise `DecodeError` naming each bad path."""
+    """Decode already-parsed JSON into `cls`; raise `DecodeError` naming each bad path.
+
+    The error is raised outside the `except` that caught cattrs' failure: it carries the
+    problems, never cattrs' exceptions (nor, through them, the data) as its context.
+    """
     try:
         return converter.structure(data, cls)
     except Exception:  # any failure of the fast path is re-run to be explained
         pass
+    raise DecodeError("answer does not match the schema", problems=_explain(data, cls, path))
+
+
+def _explain(data: Any, cls: Any, path: str) -> list[str]:
+    """What the detailed converter finds wrong with `data` as a `cls`."""
     try:
         _explaining.structure(data, cls)
     except (ClassValidationError, IterableValidationError, TypeError, ValueError, KeyError) as exc:
-        raise DecodeError("answer does not match the schema", problems=_problems(exc, path)) from None
-    raise DecodeError("answer does not match the schema", problems=[f"{path}: could not be decoded"])
+        return _problems(exc, path)
+    return [f"{path}: could not be decoded"]
 
 
 def unstructure(obj: Any) -> Any:
@@ -263,9 +272,11 @@ def from_json(body: bytes, cls: type[T]) -> T:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise DecodeError(f"answer is not valid JSON ({exc.msg} at byte {exc.pos})") from None
-    result: T = structure(data, cls)
-    return result
+        message = f"answer is not valid JSON ({exc.msg} at byte {exc.pos})"
+    else:
+        result: T = structure(data, cls)
+        return result
+    raise DecodeError(message)  # outside the except: orjson's error holds the whole body
 
 
 def to_json(obj: Any) -> bytes:

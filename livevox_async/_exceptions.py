@@ -6,7 +6,8 @@
     │   ├── ConnectError          could not connect; the request was never sent
     │   ├── ReadTimeout           connected, but the answer stalled past the timeout
     │   ├── ConnectionLost        the connection broke while sending or reading (reset, truncated body)
-    │   └── ProtocolError         the peer did not speak valid HTTP
+    │   ├── ProtocolError         the peer did not speak valid HTTP
+    │   └── ResponseTooLarge      the answer is larger than `max_body_size` (decompressed); never retried
     ├── DeadlineExceeded          the call's overall deadline passed (retries and waits included)
     ├── DecodeError               an answer arrived but is not the JSON the schema describes
     ├── PaginationError           a list's pages contradict each other so that items would be lost or repeated
@@ -37,10 +38,30 @@ token or a session id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, TypedDict, Unpack
+from urllib.parse import quote
 
 SessionKind = Literal["agent", "user"]
+REDACTED = "***"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced by `***`: as is, URL-quoted, in any letter case.
+
+    Every message the SDK builds from what a server wrote goes through here first, with
+    the secrets of the session that was used (its password, access token, current and
+    previous session ids): a server may echo any of them.
+
+    >>> redact("no user jsmith with password Hunter2! (hunter2%21)", ["hunter2!"])
+    'no user jsmith with password *** (***)'
+    """
+    forms = {form for secret in secrets if secret for form in (secret, quote(secret, safe=""))}
+    if not forms:
+        return text
+    pattern = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return re.sub(pattern, REDACTED, text, flags=re.IGNORECASE)
 
 
 class RequestInfo(TypedDict, total=False):
@@ -115,6 +136,19 @@ class ConnectionLost(TransportError):
 
 class ProtocolError(TransportError):
     """The peer's answer was not valid HTTP (this is never a LiveVox 400)."""
+
+
+class ResponseTooLarge(TransportError):
+    """The answer is larger than the client's `max_body_size` (`LiveVox(max_body_size=...)`).
+
+    Raised without reading further once the announced `Content-Length`, or the body read so
+    far (decompressed, as it would be held in memory), passes the cap; the connection is
+    closed. Never retried: the same request would get the same answer.
+    """
+
+    def __init__(self, message: str, *, max_body_size: int, **where: Unpack[RequestInfo]) -> None:
+        super().__init__(message, **where)
+        self.max_body_size = max_body_size
 
 
 class DeadlineExceeded(LiveVoxError, TimeoutError):

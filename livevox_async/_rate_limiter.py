@@ -230,18 +230,22 @@ class TokenBucket:
             await future
         except asyncio.CancelledError:
             if future.done() and not future.cancelled():
-                # Granted, then cancelled before it could be used: give the token back.
-                self._tokens = min(self.burst, self._tokens + 1)
-                self.granted -= 1
-            else:
-                was_head = bool(self._waiters) and self._waiters[0] is future
-                if was_head or future in self._waiters:  # a timer may have popped it already
-                    self._waiters.remove(future)
-                if not was_head:
-                    raise
+                self.refund()  # granted, then cancelled before it could be used
+                raise
+            was_head = bool(self._waiters) and self._waiters[0] is future
+            if was_head or future in self._waiters:  # a timer may have popped it already
+                self._waiters.remove(future)
+            if not was_head:
+                raise
             self._wake()
             raise
         return self._clock.now() - now
+
+    def refund(self) -> None:
+        """Give back a granted token that no request used; the next waiter may take it."""
+        self._tokens = min(self.burst, self._tokens + 1)
+        self.granted -= 1
+        self._wake()
 
     def _schedule(self, rate: float | None) -> None:
         if self._timer is not None:

@@ -3,7 +3,9 @@
 Bodies are decoded only after the whole answer arrived with a success status; a body
 that is not JSON (an HTML error page with 200, a truncated document) or not shaped as
 the schema says raises `DecodeError` with the status, length and request id, never
-the body itself.
+the body itself (nor, as its `__context__`, the parser's error, which holds the body).
+LiveVox's error message is kept in the typed error with every secret of the session
+used cut out (`redact`): a server may echo the password, the access token or a session id.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ._exceptions import (
     NotFoundError,
     RateLimitError,
     ServerError,
+    redact,
 )
 from ._json import JSONDecodeError, loads
 from ._operation import Operation
@@ -44,19 +47,19 @@ MAX_MESSAGE = 300
 SCHEMA_MISMATCH = "answer does not match the schema"
 
 
-def error_body(response: HttpResponse) -> tuple[int | None, str | None]:
-    """LiveVox's `{code, message}`, when the answer carries one."""
+def error_body(response: HttpResponse, secrets: Sequence[str]) -> tuple[int | None, str | None]:
+    """LiveVox's `{code, message}`, when the answer carries one; the message redacted, then cut."""
     try:
         data = orjson.loads(response.body) if response.body else None
     except orjson.JSONDecodeError:
-        return None, None
+        data = None
     if not isinstance(data, dict):
         return None, None
     code = data.get("code")
     message = data.get("message")
     return (
         code if type(code) is int else None,
-        message[:MAX_MESSAGE] if isinstance(message, str) else None,
+        redact(message, secrets)[:MAX_MESSAGE] if isinstance(message, str) else None,
     )
 
 
@@ -66,9 +69,10 @@ def api_error(
     context: RequestContext,
     *,
     credentials: Credentials | None,
+    secrets: Sequence[str],
 ) -> APIError:
-    """The typed error for an error status."""
-    code, message = error_body(response)
+    """The typed error for an error status; `secrets` are cut out of LiveVox's message."""
+    code, message = error_body(response, secrets)
     status = response.status
     where = {
         "operation": op.id,
@@ -98,11 +102,11 @@ def throttle_error(
     response: HttpResponse,
     context: RequestContext,
     *,
-    credentials: Credentials | None,
+    secrets: Sequence[str],
     retry_after: float | None,
 ) -> RateLimitError:
-    """The error for a throttling answer once its retries ran out."""
-    code, message = error_body(response)
+    """The error for a throttling answer once its retries ran out; `secrets` cut out as above."""
+    code, message = error_body(response, secrets)
     asked = f", asked to wait {retry_after:g}s" if retry_after is not None else ""
     return RateLimitError(
         f"LiveVox kept throttling (last answer {response.status}{asked})"
@@ -134,6 +138,11 @@ def _decode_error(
     )
 
 
+# Each DecodeError below is raised outside the `except` that saw the failure, so that it has
+# no `__context__`: orjson's JSONDecodeError keeps the whole document (`.doc`), and a login
+# answer cut in half still holds the session id.
+
+
 def decode_json(op: Operation, response: HttpResponse, context: RequestContext) -> Any:
     """The body as parsed JSON, unchecked against the schema (exports keep the wire form)."""
     content_type = response.content_type
@@ -143,29 +152,38 @@ def decode_json(op: Operation, response: HttpResponse, context: RequestContext) 
         return loads(response.body)  # exact integers, however large
     except JSONDecodeError as exc:
         message = f"answer is not valid JSON ({exc.msg} at byte {exc.pos} of {len(response.body)})"
-        raise _decode_error(op, response, context, message) from None
+    raise _decode_error(op, response, context, message)
 
 
-def _with_context(
-    error: DecodeError, op: Operation, response: HttpResponse, context: RequestContext
-) -> DecodeError:
-    return _decode_error(op, response, context, SCHEMA_MISMATCH, error.problems)
+def _structured(
+    op: Operation, response: HttpResponse, context: RequestContext, data: Any, cls: Any, path: str = "$"
+) -> Any:
+    """`data` decoded into `cls`, or a DecodeError with the answer's context."""
+    try:
+        return structure(data, cls, path=path)
+    except DecodeError as exc:
+        problems = exc.problems
+    raise _decode_error(op, response, context, SCHEMA_MISMATCH, problems)
 
 
 def decode_model(op: Operation, response: HttpResponse, context: RequestContext, model: type[T]) -> T:
     """The 200 body of `op` as `model`."""
-    data = decode_json(op, response, context)
-    try:
-        result: T = structure(data, model)
-    except DecodeError as exc:
-        raise _with_context(exc, op, response, context) from None
+    result: T = _structured(op, response, context, decode_json(op, response, context), model)
     return result
 
 
 def decode_page(
-    op: Operation, response: HttpResponse, context: RequestContext, model: type[T], offset: int
+    op: Operation,
+    response: HttpResponse,
+    context: RequestContext,
+    model: type[T],
+    offset: int,
+    count: int,
 ) -> Page[T]:
-    """One page of a list answer: `{<list key>: [...], "next": ...}`."""
+    """One page of a list answer, `{<list key>: [...], "next": ...}`, asked for `count` items.
+
+    A page holding more items than were asked is refused before any item is decoded.
+    """
     assert op.list_key is not None
     data = decode_json(op, response, context)
     if not isinstance(data, dict):
@@ -173,11 +191,11 @@ def decode_page(
     raw = data.get(op.list_key)
     if raw is None:
         raw = []  # LiveVox may leave the key out of an empty page; a wrong type is decoded (and refused)
+    if isinstance(raw, list) and len(raw) > count:
+        problem = f"$.{op.list_key}: {len(raw)} items for count={count}"
+        raise _decode_error(op, response, context, SCHEMA_MISMATCH, [problem])
     next_uri = data.get("next")
     if not isinstance(next_uri, str | None):
         raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$.next: expected a string"])
-    try:
-        items = structure(raw, list[model], path=f"$.{op.list_key}")  # type: ignore[valid-type]
-    except DecodeError as exc:
-        raise _with_context(exc, op, response, context) from None
+    items = _structured(op, response, context, raw, list[model], f"$.{op.list_key}")  # type: ignore[valid-type]
     return Page(offset=offset, items=items, raw=raw, next=next_uri or None)

@@ -3,14 +3,16 @@
 A client holds one or more `LiveVoxSession`s (one per `Credentials`), all sending over
 the same aiohttp connection pool. Each session logs in on first use, single-flight:
 however many calls arrive together, one login is sent and they all wait for it. When
-LiveVox answers 401 the caller asks for `renew(stale_id)`: the first to ask logs in
-again, the others get the new id. Failures are shared the same way: every caller
-waiting on a login gets that one attempt's outcome, and a refused login (401/403: the
-credentials are wrong) is remembered and raised again to every later call without
-asking LiveVox, which locks accounts after a few failed logins. A login that failed
-otherwise (5xx, transport; already retried under the retry policy) is tried afresh by
-the next call. Sessions sharing an access token share a
-`TokenBucket`, since a quota is per token.
+LiveVox answers 401 the caller asks for `renew(stale_id)` when `stale_id` is still the
+session's `current_id`: the first to ask logs in again, the others get the new id. (The
+client reads `current_id` when a request goes out, so a call queued behind an expiry sends
+the renewed id; a 401 for an id already replaced is resent without another login.)
+Failures are shared the same way: every caller waiting on a login gets that one
+attempt's outcome, and a refused login (401/403: the credentials are wrong) is remembered
+and raised again to every later call without asking LiveVox, which locks accounts after
+a few failed logins. A login that failed otherwise (5xx, transport; already retried under
+the retry policy) is tried afresh by the next call. Sessions sharing an access token
+share a `TokenBucket`, since a quota is per token.
 
 `SessionPool.choose(op)` picks the least busy session allowed to call `op` (an agent
 session is never used for a method agents may not call), or refuses locally.
@@ -54,6 +56,20 @@ class LiveVoxSession:
         """LiveVox's refusal of these credentials; no login is attempted once it is set."""
         self.attempt: asyncio.Future[Login] | None = None
         """The login in flight, shared by every caller waiting for it."""
+        self._retired_id: str | None = None
+
+    def secrets(self) -> tuple[str, ...]:
+        """What no message may show: password, access token, current and previous session ids."""
+        current = self.login.session_id if self.login is not None else None
+        known = (self.credentials.password, self.credentials.access_token, current, self._retired_id)
+        return tuple(secret for secret in known if secret)
+
+    def retire(self) -> Login | None:
+        """Forget the login (expired or logged out), keeping its id among the `secrets()`."""
+        login, self.login = self.login, None
+        if login is not None:
+            self._retired_id = login.session_id
+        return login
 
     @property
     def kind(self) -> str:
@@ -105,6 +121,11 @@ class SessionPool:
         rotated = allowed[start:] + allowed[:start]
         return min(rotated, key=lambda s: s.in_flight)
 
+    @staticmethod
+    def current_id(session: LiveVoxSession) -> str | None:
+        """The session's id now; None while it is logged out or being renewed."""
+        return session.login.session_id if session.login is not None else None
+
     async def session_id(self, session: LiveVoxSession) -> str:
         """The session's id, logging in first if needed (one login for many callers)."""
         if session.login is not None:
@@ -114,7 +135,7 @@ class SessionPool:
     async def renew(self, session: LiveVoxSession, stale_id: str) -> str:
         """Replace an expired session id; later callers with the same stale id share the login."""
         if session.login is not None and session.login.session_id == stale_id:
-            session.login = None
+            session.retire()
         if session.login is not None:
             return session.login.session_id  # renewed already by another caller
         return (await self._shared_login(session)).session_id
@@ -143,6 +164,6 @@ class SessionPool:
     async def close(self) -> None:
         """Log every open session out; errors are the caller's to log, never raised."""
         for session in self.sessions:
-            if session.login is not None:
-                login, session.login = session.login, None
+            login = session.retire()
+            if login is not None:
                 await self._logout(session, login.session_id)

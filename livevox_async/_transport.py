@@ -20,7 +20,17 @@ import attrs
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from ._exceptions import ConnectError, ConnectionLost, ProtocolError, ReadTimeout, TransportError
+from ._exceptions import (
+    ConnectError,
+    ConnectionLost,
+    ProtocolError,
+    ReadTimeout,
+    ResponseTooLarge,
+    TransportError,
+)
+
+READ_CHUNK = 2**16
+"""Bytes asked of aiohttp per read of a body (decompressed as it arrives)."""
 
 
 @attrs.frozen(slots=True)
@@ -56,10 +66,12 @@ class HttpTransport:
         *,
         max_connections: int,
         connect_timeout: float,
+        max_body_size: int,
         ssl_context: ssl.SSLContext | bool | None = None,
         trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         self.base_url = base_url
+        self.max_body_size = max_body_size
         self._max_connections = max_connections
         self._connect_timeout = connect_timeout
         self._ssl = ssl_context if ssl_context is not None else True
@@ -126,7 +138,7 @@ class HttpTransport:
                 timeout=self._timeout(timeout),
                 allow_redirects=False,
             ) as response:
-                payload = await response.read()
+                payload = await self._read_body(response, context)
                 return HttpResponse(status=response.status, headers=response.headers, body=payload)
         except aiohttp.ConnectionTimeoutError:
             error: TransportError = ConnectError("connecting to LiveVox timed out", **_fields(context))
@@ -149,6 +161,33 @@ class HttpTransport:
         except aiohttp.ClientError as exc:
             error = TransportError(f"HTTP request failed ({type(exc).__name__})", **_fields(context))
         raise error
+
+    async def _read_body(self, response: aiohttp.ClientResponse, context: RequestContext) -> bytes:
+        """The whole body, read in chunks; `ResponseTooLarge` as soon as it passes the cap.
+
+        A `Content-Length` above the cap is refused before anything is read; otherwise the
+        body is counted as aiohttp delivers it (decompressed), so neither an endless
+        chunked answer nor a compressed bomb is held in memory past the cap.
+        """
+        cap = self.max_body_size
+        if response.content_length is not None and response.content_length > cap:
+            raise _too_large(cap, f"its Content-Length is {response.content_length:,}; not read", context)
+        chunks = []
+        size = 0
+        while chunk := await response.content.read(READ_CHUNK):
+            size += len(chunk)
+            if size > cap:
+                raise _too_large(cap, "reading stopped past it (bytes counted decompressed)", context)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _too_large(cap: int, what: str, context: RequestContext) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"LiveVox's answer is larger than max_body_size ({cap:,} bytes): {what}",
+        max_body_size=cap,
+        **_fields(context),
+    )
 
 
 def _fields(context: RequestContext) -> dict[str, Any]:

@@ -172,6 +172,22 @@ async def test_token_granted_then_cancelled_is_refunded() -> None:
     assert after.done()
 
 
+async def test_a_token_given_back_unused_goes_to_the_next_waiter_at_once() -> None:
+    # The client gives a token back when it finds, holding it, that it cannot send yet.
+    clock = ManualClock()
+    bucket = TokenBucket(rate=1, burst=1, clock=clock)
+    order: list[str] = []
+    await bucket.acquire()
+    waiter = start(bucket, order, "waiter")
+    await settle()
+    assert not waiter.done()
+    bucket.refund()
+    await settle()
+    assert order == ["waiter"]
+    assert await waiter == 0.0  # no time passed
+    assert (bucket.stats().granted, bucket.stats().waiting) == (1, 0)
+
+
 async def test_throttle_cuts_the_rate_once_per_window_then_climbs_back() -> None:
     clock = ManualClock()
     bucket = TokenBucket(rate=100, burst=1, clock=clock)

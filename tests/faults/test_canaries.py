@@ -11,16 +11,19 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+from aiohttp import web
 from faults_support import ANSWER_FAULTS, ATTEMPT_TIMEOUT, SLOW_SECONDS, SecretWatch, logged, wait_until
 
 from livevox_async import (
     AuthenticationError,
+    BadRequestError,
     ConnectError,
     ConnectionLost,
     Credentials,
     DecodeError,
     LiveVox,
     LiveVoxError,
+    PermissionDeniedError,
     ProtocolError,
     RateLimitError,
     ReadTimeout,
@@ -200,6 +203,70 @@ async def test_a_peer_reflecting_the_request_into_a_broken_answer_leaks_nothing(
         with pytest.raises(error) as caught:
             await lv.agents.info()
     assert caught.value.operation == "session.login"
+    watch.error(caught.value)
+    watch.records(caplog.records)
+    watch.check()
+
+
+CANARY_SESSION = "CANARY-session-9f8e7d6c5b4a3f2e1d0c"
+ECHOES: dict[str, tuple[int, int, type[LiveVoxError]]] = {
+    # name: (login status, then the status of every other answer, the error expected)
+    "login refused": (401, 200, AuthenticationError),
+    "400": (200, 400, BadRequestError),
+    "403": (200, 403, PermissionDeniedError),
+    "429": (200, 429, RateLimitError),
+    "500": (200, 500, ServerError),
+}
+
+
+@pytest.fixture
+async def echo_peer(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """A peer whose error answers are LiveVox `{code, message}` bodies quoting what it was sent.
+
+    The simulator never quotes a login body, a header or a session id in its messages, but a
+    LiveVox (or a proxy in front of it) may: the password, the access token and the session
+    id come back in `message`, as sent and upper-cased, within its first 300 characters.
+    """
+    login_status, status, _ = ECHOES[request.param]
+    heard: list[str] = []
+
+    async def answer(http: web.Request) -> web.Response:
+        heard.extend(v for v in (await http.text(), *map(http.headers.get, ("LV-Access", "LV-Session"))) if v)
+        code = login_status if http.path.endswith("/session/login") else status
+        if code == 200:
+            return web.json_response({"sessionId": CANARY_SESSION, "clientId": 1, "userId": 2})
+        sent = " ".join(heard)  # everything received so far: the login body too
+        return web.json_response({"code": code, "message": f"cannot do {sent} ({sent.upper()})"}, status=code)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    yield f"http://{host}:{port}"
+    await runner.cleanup()
+
+
+@pytest.mark.parametrize("echo_peer", list(ECHOES), indirect=True)
+async def test_a_message_echoing_the_secrets_is_redacted(
+    echo_peer: str, request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="livevox_async")
+    error = ECHOES[request.node.callspec.params["echo_peer"]][2]
+    creds = Credentials(
+        access_token=CANARY_TOKEN, client_name="ACME", user_name="jsmith", password=CANARY_PASSWORD
+    )
+    watch = SecretWatch()
+    watch.credentials(creds)
+    watch.secrets.add(CANARY_SESSION)
+    async with LiveVox(creds, base_url=echo_peer, retry=RetryPolicy(max_attempts=1)) as lv:
+        with pytest.raises(error) as caught:
+            await lv.agents.read(17)
+    assert caught.value.lv_message is not None
+    assert caught.value.lv_message.count("***") >= 4
+    watch.texts += [repr(caught.value.args), repr(caught.value.lv_message)]
     watch.error(caught.value)
     watch.records(caplog.records)
     watch.check()

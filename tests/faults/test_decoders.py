@@ -271,7 +271,7 @@ def test_decode_page_gives_a_page_or_a_decode_error_with_context(op: Any, data: 
     content_type = data.draw(st.sampled_from(["application/json", "application/json; charset=utf-8", ""]))
     headers = CIMultiDictProxy(CIMultiDict({"Content-Type": content_type} if content_type else {}))
     context = RequestContext(op.id, op.method, op.path, "req-0123")
-    result = decoded(decode_page, op, HttpResponse(200, headers, body), context, op.result, 40)
+    result = decoded(decode_page, op, HttpResponse(200, headers, body), context, op.result, 40, 1000)
     if isinstance(result, DecodeError):
         check_problems(result, None if result.problems == () else orjson.loads(body))
         where = (result.status, result.length, result.request_id, result.operation, result.path)
@@ -294,9 +294,26 @@ def test_a_page_whose_list_is_not_an_array_is_a_decode_error() -> None:
     accepted = {}
     for value in wrong:
         body = orjson.dumps({"agent": value})
-        result = decoded(decode_page, op, HttpResponse(200, headers, body), context, op.result, 0)
+        result = decoded(decode_page, op, HttpResponse(200, headers, body), context, op.result, 0, 1000)
         if isinstance(result, DecodeError):
             assert result.problems == (f"$.agent: expected a JSON array, got {type(value).__name__}",)
         else:
             accepted[repr(value)] = result
     assert not accepted, f"pages whose item list is not an array, read as empty: {accepted}"
+
+
+def test_a_page_longer_than_asked_is_refused_before_its_items_are_decoded() -> None:
+    # 3 items for count=2: refused whatever the items are (these would not decode either), so
+    # a page of millions of items costs no decoding at all.
+    op = OPERATIONS["agents.list"]
+    headers = CIMultiDictProxy(CIMultiDict({"Content-Type": "application/json"}))
+    context = RequestContext(op.id, op.method, op.path, "req-0123")
+    body = orjson.dumps({"agent": ["not", "an", "agent"]})
+    result = decoded(decode_page, op, HttpResponse(200, headers, body), context, op.result, 0, 2)
+    assert isinstance(result, DecodeError)
+    assert result.problems == ("$.agent: 3 items for count=2",)
+    assert (result.operation, result.request_id, result.length) == ("agents.list", "req-0123", len(body))
+    exact = decoded(
+        decode_page, op, HttpResponse(200, headers, orjson.dumps({"agent": []})), context, op.result, 0, 2
+    )
+    assert isinstance(exact, Page)

@@ -8,7 +8,16 @@ from collections.abc import Callable
 
 import pytest
 
-from livevox_async import Credentials, LiveVox, LiveVoxError, RetryPolicy
+from livevox_async import (
+    OPERATIONS,
+    BadRequestError,
+    ConnectionLost,
+    Credentials,
+    DecodeError,
+    LiveVox,
+    LiveVoxError,
+    RetryPolicy,
+)
 from livevox_async.testing import Simulator
 
 FAST_RETRY = RetryPolicy(max_attempts=2, backoff_base=0.01, backoff_cap=0.01)
@@ -56,3 +65,68 @@ async def test_secrets_never_show(
     for secret in (creds.password, creds.access_token, session_id, "bad9999"):
         assert secret not in text
     assert any(getattr(r, "operation", None) == "agents.info" for r in caplog.records)
+
+
+def chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and every exception behind it (`__context__`, `__cause__`), each once."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += [e for e in (current.__context__, current.__cause__) if e is not None]
+    return seen
+
+
+def everything_held(exc: BaseException) -> str:
+    """What anyone holding the error can reach: each chained exception's text, args and attributes."""
+    parts = [rendered(exc)]
+    for link in chain(exc):
+        parts += [repr(link.args), repr(vars(link)), repr(getattr(link, "doc", ""))]
+    return "\n".join(parts)
+
+
+async def test_secrets_livevox_echoes_are_cut_out_of_its_message(
+    livevox_sim: Simulator, make_client: Callable[..., LiveVox], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The simulator quotes a parameter it cannot read ("count: expected an integer, got '…'"):
+    # a server echoing what it was sent. Each secret of the session goes out as `count`.
+    caplog.set_level(logging.DEBUG, logger="livevox_async")
+    creds = livevox_sim.credentials("Sysadmin")
+    async with make_client(creds) as lv:
+        session = lv._pool.sessions[0]
+        await lv.agents.info()
+        previous = session.login.session_id  # type: ignore[union-attr]
+        livevox_sim.expire_sessions()
+        await lv.agents.info()
+        current = session.login.session_id  # type: ignore[union-attr]
+        assert current != previous
+        errors = []
+        for secret in (creds.password, creds.access_token, current, previous, current.upper()):
+            with pytest.raises(BadRequestError) as caught:
+                await lv.runtime.fetch_json(OPERATIONS["agents.list"], query={"count": secret, "offset": 0})
+            errors.append(caught.value)
+    assert [e.lv_message for e in errors] == ["count: expected an integer, got '***'"] * 5
+    assert str(errors[0]).startswith("LiveVox answered 400: count: expected an integer, got '***' [")
+    text = "\n".join(
+        [*map(everything_held, errors), *(r.getMessage() + repr(r.__dict__) for r in caplog.records)]
+    )
+    for secret in (creds.password, creds.access_token, current, previous):
+        assert secret.lower() not in text.lower()
+
+
+@pytest.mark.parametrize(("fault", "error"), [("malformed_json", DecodeError), ("truncate", ConnectionLost)])
+async def test_a_login_answer_cut_in_half_leaves_no_session_id_behind_the_error(
+    fault: str, error: type[LiveVoxError], livevox_sim: Simulator, make_client: Callable[..., LiveVox]
+) -> None:
+    # Half a login answer holds `{"sessionId": "…`; orjson's JSONDecodeError keeps the whole
+    # document in `.doc`, so the typed error must not have it as its context.
+    livevox_sim.faults.script(fault, operation="session.login")
+    async with make_client(retry=RetryPolicy(max_attempts=1)) as lv:
+        with pytest.raises(error) as caught:
+            await lv.agents.info()
+    assert caught.value.operation == "session.login"
+    assert (caught.value.__context__, caught.value.__cause__) == (None, None)
+    assert "sessionId" not in everything_held(caught.value)
