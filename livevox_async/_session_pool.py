@@ -143,23 +143,24 @@ class SessionPool:
     async def _shared_login(self, session: LiveVoxSession) -> Login:
         if session.refused is not None:
             raise session.refused
-        if session.attempt is None:
-            session.attempt = asyncio.ensure_future(self._login(session))
-            session.attempt.add_done_callback(lambda done: self._settle(session, done))
+        if session.attempt is None or session.attempt.done():
+            session.attempt = asyncio.ensure_future(self._attempt_login(session))
         # Shielded: a caller cancelled while waiting does not cancel the others' login.
         return await asyncio.shield(session.attempt)
 
-    @staticmethod
-    def _settle(session: LiveVoxSession, done: asyncio.Future[Login]) -> None:
-        session.attempt = None
-        if done.cancelled():
-            return
-        error = done.exception()
-        if error is None:
-            session.login = done.result()
-            session.logins += 1
-        elif isinstance(error, AuthenticationError):
-            session.refused = error
+    async def _attempt_login(self, session: LiveVoxSession) -> Login:
+        """One login attempt. The session's state is set before the attempt is done, so no
+        waiter ever resumes with the new id while `current_id` still says None."""
+        try:
+            login = await self._login(session)
+        except AuthenticationError as exc:
+            session.refused = exc
+            raise
+        finally:
+            session.attempt = None
+        session.login = login
+        session.logins += 1
+        return login
 
     async def close(self) -> None:
         """Log every open session out; errors are the caller's to log, never raised."""
