@@ -4,7 +4,8 @@
     python -m codegen.bundle --out x.json # write the bundled document
 
 The root file `schema/openapi.yaml` lists the family files under `x-livevox-families`;
-their `paths` and `components` are merged into the root. Validation is two layers:
+their `paths` and `components` are merged into the root, and the source table it names
+under `x-livevox-sources` (`sources.yaml`) replaces that name. Validation is two layers:
 the OpenAPI 3.1 meta-schema (openapi-spec-validator), then our own rules for the
 `x-livevox-*` extensions (see schema/README.md).
 """
@@ -26,6 +27,9 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 EVIDENCE = {"doc", "code", "inferred"}
 OPERATION_ID = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
+SOURCE_KEY = re.compile(r"\b[DG]-[A-Z]+(?:-[A-Z]+)*\b")
+"""A source key as `x-livevox-source` cites it (`D-AGT`, `G-JD-DIALER`)."""
+SOURCE_KINDS = {"doc", "code"}
 REQUIRED_EXTENSIONS = (
     "x-livevox-agent-allowed",
     "x-livevox-roles",
@@ -63,9 +67,54 @@ def load(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
                 if name in target:
                     problems.append(f"{family_file}: components.{kind}.{name} is defined twice")
                 target[name] = value
+    sources_file = root.get("x-livevox-sources")
+    if isinstance(sources_file, str):
+        if (schema_dir / sources_file).is_file():
+            root["x-livevox-sources"] = yaml.safe_load((schema_dir / sources_file).read_text()) or {}
+        else:
+            problems.append(f"{sources_file}: named by x-livevox-sources but missing")
     if problems:
         raise SchemaError("\n".join(problems))
     return root
+
+
+def cited_sources(text: str) -> list[str]:
+    """The source keys a `x-livevox-source` text cites, in order, each once.
+
+    >>> cited_sources("G-CM readAgent; G-JD-DIALER; G-CM again (§4.1)")
+    ['G-CM', 'G-JD-DIALER']
+    """
+    return list(dict.fromkeys(SOURCE_KEY.findall(text)))
+
+
+def _check_sources(doc: dict[str, Any]) -> list[str]:
+    """Every entry of the source table is well formed and every cited key is in it."""
+    table = doc.get("x-livevox-sources")
+    if not isinstance(table, dict):
+        return ["x-livevox-sources: the source table is missing (schema/sources.yaml)"]
+    problems = []
+    for key, entry in table.items():
+        where = f"x-livevox-sources {key}"
+        if not SOURCE_KEY.fullmatch(str(key)):
+            problems.append(f"{where}: a key is D-… (docs) or G-… (code)")
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a mapping with kind, title, url")
+            continue
+        if entry.get("kind") not in SOURCE_KINDS:
+            problems.append(f"{where}: kind must be one of {sorted(SOURCE_KINDS)}")
+        if not isinstance(entry.get("title"), str) or not entry["title"].strip():
+            problems.append(f"{where}: no title")
+        url = entry.get("url")
+        if url is None and not entry.get("note"):
+            problems.append(f"{where}: without a url, a note must say why")
+        if url is not None and not str(url).startswith("https://"):
+            problems.append(f"{where}: url must be an https:// link")
+    for path, method, op, _ in operations(doc):
+        unknown = [k for k in cited_sources(str(op.get("x-livevox-source", ""))) if k not in table]
+        if unknown:
+            where = f"{op.get('operationId')} ({method.upper()} {path})"
+            problems.append(f"{where}: x-livevox-source cites {', '.join(unknown)}, not in the source table")
+    return problems
 
 
 def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:
@@ -161,7 +210,7 @@ def bundle(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
     """Load and validate; raise SchemaError listing every problem."""
     doc = load(schema_dir)
     try:
-        problems = _check_extensions(doc)
+        problems = _check_extensions(doc) + _check_sources(doc)
     except (AttributeError, TypeError, KeyError):
         problems = []  # not even shaped like OpenAPI: the meta-schema check below says why
     try:

@@ -3,11 +3,12 @@
     python -m codegen.generate           # write the generated modules
     python -m codegen.generate --check   # fail if they are stale (part of `make check`)
 
-Three modules come out, all deterministic:
+These modules come out, all deterministic:
 - `models.py`: attrs classes and enums, rendered by datamodel-code-generator (pinned in
   pyproject.toml) through our templates in `codegen/templates/models/`;
 - `operations.py`: one `Operation` per schema operation;
-- `resources.py`: one class per family with a typed method per operation.
+- `resources.py`: one class per family with a typed method per operation;
+- `sources.py`: the source table the operations cite (`schema/sources.yaml`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 import jinja2
 
-from .bundle import SCHEMA_DIR, SchemaError, bundle, list_wrapper, operations, resolve
+from .bundle import SCHEMA_DIR, SchemaError, bundle, cited_sources, list_wrapper, operations, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -134,6 +135,7 @@ def operation_context(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 "session_required": op.get("x-livevox-session-required", True),
                 "evidence": op["x-livevox-evidence"],
                 "source": " ".join(str(op["x-livevox-source"]).split()),
+                "source_keys": cited_sources(str(op["x-livevox-source"])),
             }
         )
     return result
@@ -216,6 +218,10 @@ def render(doc: dict[str, Any]) -> dict[str, str]:
         "operations.py": env.get_template("operations.py.jinja2").render(header=HEADER, operations=ops),
         "resources.py": env.get_template("resources.py.jinja2").render(
             header=HEADER, families=family_context(doc, ops)
+        ),
+        "sources.py": env.get_template("sources.py.jinja2").render(
+            header=HEADER,
+            sources=[{"key": key, "note": None, **entry} for key, entry in doc["x-livevox-sources"].items()],
         ),
     }
 

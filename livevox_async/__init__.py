@@ -35,11 +35,13 @@ from ._exceptions import (
 )
 from ._export import ExportResult, Progress, export_configuration
 from ._generated.operations import OPERATIONS
+from ._generated.sources import SOURCES
 from ._operation import Operation, Param
 from ._options import RequestOptions
 from ._pagination import ListReport, Page, Paginator
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
 from ._retry import RetryPolicy
+from ._sources import Source
 from ._transport import HttpResponse
 from ._unset import UNSET, Unset, UnsetType
 
@@ -50,6 +52,7 @@ __all__ = [
     "MANAGER_POWERS",
     "OPERATIONS",
     "ROLES",
+    "SOURCES",
     "UNSET",
     "APIError",
     "AuthenticationError",
@@ -90,6 +93,7 @@ __all__ = [
     "RetryPolicy",
     "Role",
     "ServerError",
+    "Source",
     "TokenBucket",
     "TransportError",
     "Unset",

@@ -67,6 +67,9 @@ class Operation:
     """Needs an `LV-Session` header (every method but four Session ones)."""
     evidence: Evidence
     source: str
+    """Where the facts come from, in words (`G-CM readAgent; G-JD-DIALER`)."""
+    source_keys: tuple[str, ...]
+    """The source keys `source` cites, each resolved in `livevox_async.SOURCES`."""
 
     @property
     def family(self) -> str:

@@ -86,7 +86,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 
 
 def test_generated_module_names(generated: Generated) -> None:
-    assert set(generated.files) == {"__init__.py", "models.py", "operations.py", "resources.py"}
+    assert set(generated.files) == {"__init__.py", "models.py", "operations.py", "resources.py", "sources.py"}
     assert {p.name for p in GENERATED.glob("*.py")} == set(generated.files)
 
 

@@ -26,6 +26,16 @@ SESSION_LOGIN = Operation(
     session_required=False,
     evidence="doc",
     source="D-SES, D-SM, D-VA (path, agent flag, LV-Access); body and response keys G-NET SessionLoginRequest/SessionLoginResponse, G-CM, G-PHP, G-COG, G-KK",
+    source_keys=(
+        "D-SES",
+        "D-SM",
+        "D-VA",
+        "G-NET",
+        "G-CM",
+        "G-PHP",
+        "G-COG",
+        "G-KK",
+    ),
 )
 
 SESSION_VALIDATE = Operation(
@@ -46,6 +56,11 @@ SESSION_VALIDATE = Operation(
     session_required=False,
     evidence="code",
     source="G-PHP and G-CM call GET /session/validate/{sessionId} and read 404 as invalid; D-SES exempts it from LV-Session; 204 on success inferred (no client reads a body)",
+    source_keys=(
+        "G-PHP",
+        "G-CM",
+        "D-SES",
+    ),
 )
 
 SESSION_LOGOUT = Operation(
@@ -66,6 +81,11 @@ SESSION_LOGOUT = Operation(
     session_required=False,
     evidence="code",
     source="G-KK and G-CM call DELETE /session/logout/{sessionId} (G-CM ignores 404: already gone); D-SES exempts it from LV-Session; 204 inferred from the Delete pattern",
+    source_keys=(
+        "G-KK",
+        "G-CM",
+        "D-SES",
+    ),
 )
 
 SESSION_CHANGE_PASSWORD = Operation(
@@ -86,6 +106,10 @@ SESSION_CHANGE_PASSWORD = Operation(
     session_required=False,
     evidence="code",
     source="G-CM changePassword (body keys, empty answer); D-SES exempts ChangePassword from LV-Session; 204 inferred",
+    source_keys=(
+        "G-CM",
+        "D-SES",
+    ),
 )
 
 AGENTS_LIST = Operation(
@@ -110,6 +134,10 @@ AGENTS_LIST = Operation(
     session_required=True,
     evidence="code",
     source="G-CM listAgents; G-PHP getAgents",
+    source_keys=(
+        "G-CM",
+        "G-PHP",
+    ),
 )
 
 AGENTS_CREATE = Operation(
@@ -130,6 +158,10 @@ AGENTS_CREATE = Operation(
     session_required=True,
     evidence="doc",
     source="D-AGT Create Agent; extra keys G-JD-DIALER",
+    source_keys=(
+        "D-AGT",
+        "G-JD-DIALER",
+    ),
 )
 
 AGENTS_INFO = Operation(
@@ -150,6 +182,11 @@ AGENTS_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-AGT names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-AGT",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 AGENTS_SEARCH = Operation(
@@ -173,6 +210,10 @@ AGENTS_SEARCH = Operation(
     session_required=True,
     evidence="code",
     source="G-CM findAgents (AgentRequest); G-JD-DIALER find",
+    source_keys=(
+        "G-CM",
+        "G-JD-DIALER",
+    ),
 )
 
 AGENTS_READ = Operation(
@@ -193,6 +234,11 @@ AGENTS_READ = Operation(
     session_required=True,
     evidence="code",
     source="G-CM readAgent; G-JD-DIALER; G-JD-METRICS",
+    source_keys=(
+        "G-CM",
+        "G-JD-DIALER",
+        "G-JD-METRICS",
+    ),
 )
 
 AGENTS_UPDATE = Operation(
@@ -213,6 +259,7 @@ AGENTS_UPDATE = Operation(
     session_required=True,
     evidence="code",
     source="G-JD-DIALER update",
+    source_keys=("G-JD-DIALER",),
 )
 
 AGENTS_DELETE = Operation(
@@ -233,6 +280,7 @@ AGENTS_DELETE = Operation(
     session_required=True,
     evidence="code",
     source="G-JD-DIALER delete",
+    source_keys=("G-JD-DIALER",),
 )
 
 AGENTS_RELATED = Operation(
@@ -253,6 +301,11 @@ AGENTS_RELATED = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM)",
+    source_keys=(
+        "D-CFG",
+        "D-MT",
+        "G-CM",
+    ),
 )
 
 AGENTS_ADD_SERVICE = Operation(
@@ -276,6 +329,7 @@ AGENTS_ADD_SERVICE = Operation(
     session_required=True,
     evidence="code",
     source="G-JD-DIALER add_service",
+    source_keys=("G-JD-DIALER",),
 )
 
 AGENTS_REMOVE_SERVICE = Operation(
@@ -299,6 +353,7 @@ AGENTS_REMOVE_SERVICE = Operation(
     session_required=True,
     evidence="code",
     source="G-JD-DIALER remove_service",
+    source_keys=("G-JD-DIALER",),
 )
 
 AGENTS_ADD_SKILL = Operation(
@@ -323,6 +378,10 @@ AGENTS_ADD_SKILL = Operation(
     session_required=True,
     evidence="inferred",
     source="D-AGT names the method; verb pattern of add service (G-JD-DIALER); proficiency from portal help (livevox-api.md \u00a78)",
+    source_keys=(
+        "D-AGT",
+        "G-JD-DIALER",
+    ),
 )
 
 AGENTS_REMOVE_SKILL = Operation(
@@ -346,6 +405,10 @@ AGENTS_REMOVE_SKILL = Operation(
     session_required=True,
     evidence="inferred",
     source="D-AGT names the method; verb pattern of remove service (G-JD-DIALER)",
+    source_keys=(
+        "D-AGT",
+        "G-JD-DIALER",
+    ),
 )
 
 AGENT_SKILLS_LIST = Operation(
@@ -370,6 +433,7 @@ AGENT_SKILLS_LIST = Operation(
     session_required=True,
     evidence="inferred",
     source="D-AGT names the method; path and list key follow the documented list pattern (\u00a73)",
+    source_keys=("D-AGT",),
 )
 
 AGENT_SKILLS_INFO = Operation(
@@ -390,6 +454,11 @@ AGENT_SKILLS_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-AGT names the method; documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-AGT",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 AGENT_SKILLS_READ = Operation(
@@ -410,6 +479,7 @@ AGENT_SKILLS_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-AGT names the method; object fields from portal help (livevox-api.md \u00a78)",
+    source_keys=("D-AGT",),
 )
 
 CALL_CENTERS_LIST = Operation(
@@ -434,6 +504,12 @@ CALL_CENTERS_LIST = Operation(
     session_required=True,
     evidence="code",
     source="G-CM, G-PHP, G-JD-METRICS list callCenters; item keys G-JD-METRICS, G-JD-SYNC, G-CM lvapi/CallCenter",
+    source_keys=(
+        "G-CM",
+        "G-PHP",
+        "G-JD-METRICS",
+        "G-JD-SYNC",
+    ),
 )
 
 CALL_CENTERS_CREATE = Operation(
@@ -454,6 +530,12 @@ CALL_CENTERS_CREATE = Operation(
     session_required=True,
     evidence="doc",
     source="D-CC Create Call Center (path, roles, body keys); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG",
+    source_keys=(
+        "D-CC",
+        "D-SVC",
+        "D-TC",
+        "D-RG",
+    ),
 )
 
 CALL_CENTERS_INFO = Operation(
@@ -474,6 +556,12 @@ CALL_CENTERS_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-CC",
+        "D-CFG",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 CALL_CENTERS_READ = Operation(
@@ -494,6 +582,10 @@ CALL_CENTERS_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CC names the method; path follows Read Agent (G-CM); fields are the D-CC create keys plus the callCenterId/clientId of the list item (G-CM lvapi/CallCenter)",
+    source_keys=(
+        "D-CC",
+        "G-CM",
+    ),
 )
 
 CALL_CENTERS_UPDATE = Operation(
@@ -514,6 +606,10 @@ CALL_CENTERS_UPDATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-CC create keys",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+    ),
 )
 
 CALL_CENTERS_DELETE = Operation(
@@ -534,6 +630,11 @@ CALL_CENTERS_DELETE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 CALL_CENTERS_RELATED = Operation(
@@ -554,6 +655,11 @@ CALL_CENTERS_RELATED = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM); keys follow Service related objects (G-CM)",
+    source_keys=(
+        "D-CFG",
+        "D-MT",
+        "G-CM",
+    ),
 )
 
 CALL_CENTERS_ADD_SERVICE = Operation(
@@ -577,6 +683,10 @@ CALL_CENTERS_ADD_SERVICE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CC names the method; path and verb mirror Update Agent Add Service (G-JD-DIALER)",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+    ),
 )
 
 CLIENTS_READ_INTERNAL = Operation(
@@ -597,6 +707,10 @@ CLIENTS_READ_INTERNAL = Operation(
     session_required=True,
     evidence="doc",
     source="D-CLI Read Client Internal Settings (path, roles, keys, example for client 4199); answeringMachineDetection from G-CM ClientInternalDetails",
+    source_keys=(
+        "D-CLI",
+        "G-CM",
+    ),
 )
 
 CLIENTS_READ_SETTINGS = Operation(
@@ -617,6 +731,11 @@ CLIENTS_READ_SETTINGS = Operation(
     session_required=True,
     evidence="code",
     source="G-CM getClientGeneralSettings / ClientGeneralSettings; D-CLI names the method; answeringMachineOption values from G-NET Campaign API (livevox-api.md \u00a78)",
+    source_keys=(
+        "G-CM",
+        "D-CLI",
+        "G-NET",
+    ),
 )
 
 CLIENTS_READ_VOICE_POOL = Operation(
@@ -637,6 +756,12 @@ CLIENTS_READ_VOICE_POOL = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CLI names the method; segment unpublished, voicePool follows the /clients/{id}/settings sub-resource pattern (G-CM); keys follow defaultVoiceId of ClientGeneralSettings and voice ids of D-UTIL/G-NET VoiceTalents",
+    source_keys=(
+        "D-CLI",
+        "G-CM",
+        "D-UTIL",
+        "G-NET",
+    ),
 )
 
 CLIENTS_READ_MESSAGING = Operation(
@@ -657,6 +782,11 @@ CLIENTS_READ_MESSAGING = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CLI names the method; segment unpublished, messaging follows the /clients/{id}/settings sub-resource pattern (G-CM); keys guessed from message templates (D-MT allServices = client default)",
+    source_keys=(
+        "D-CLI",
+        "G-CM",
+        "D-MT",
+    ),
 )
 
 CONTACT_TIMINGS_LIST = Operation(
@@ -681,6 +811,11 @@ CONTACT_TIMINGS_LIST = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CT names the method; path follows the documented /info path; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
+    source_keys=(
+        "D-CT",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 CONTACT_TIMINGS_INFO = Operation(
@@ -701,6 +836,7 @@ CONTACT_TIMINGS_INFO = Operation(
     session_required=True,
     evidence="doc",
     source="D-CT Get Contact Timing List Info",
+    source_keys=("D-CT",),
 )
 
 CONTACT_TIMINGS_READ = Operation(
@@ -721,6 +857,10 @@ CONTACT_TIMINGS_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CT names the method; GET {id} follows Read Agent (G-CM); object fields unpublished, kept to id/name/description plus the system-wide flag of D-CT",
+    source_keys=(
+        "D-CT",
+        "G-CM",
+    ),
 )
 
 DIALING_STRATEGIES_LIST = Operation(
@@ -745,6 +885,11 @@ DIALING_STRATEGIES_LIST = Operation(
     session_required=True,
     evidence="inferred",
     source="D-DS names the method; path is the documented create path; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
+    source_keys=(
+        "D-DS",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 DIALING_STRATEGIES_CREATE = Operation(
@@ -765,6 +910,12 @@ DIALING_STRATEGIES_CREATE = Operation(
     session_required=True,
     evidence="doc",
     source="D-DS Create Dialing Strategy (path, roles, body keys); retryDelay and the DialingSequenceItem shape inferred (doc truncated); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG",
+    source_keys=(
+        "D-DS",
+        "D-SVC",
+        "D-TC",
+        "D-RG",
+    ),
 )
 
 DIALING_STRATEGIES_INFO = Operation(
@@ -785,6 +936,11 @@ DIALING_STRATEGIES_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-DS names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-DS",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 DIALING_STRATEGIES_READ = Operation(
@@ -805,6 +961,11 @@ DIALING_STRATEGIES_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-DS names the method; GET {id} follows Read Agent (G-CM); object assumed to echo the D-DS create keys plus id (as Resource Groups, G-JD-METRICS)",
+    source_keys=(
+        "D-DS",
+        "G-CM",
+        "G-JD-METRICS",
+    ),
 )
 
 DIALING_STRATEGIES_UPDATE = Operation(
@@ -825,6 +986,10 @@ DIALING_STRATEGIES_UPDATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-DS names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-DS create keys",
+    source_keys=(
+        "D-DS",
+        "G-JD-DIALER",
+    ),
 )
 
 DIALING_STRATEGIES_DELETE = Operation(
@@ -845,6 +1010,11 @@ DIALING_STRATEGIES_DELETE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-DS names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
+    source_keys=(
+        "D-DS",
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 LCID_PACKAGES_LIST = Operation(
@@ -869,6 +1039,10 @@ LCID_PACKAGES_LIST = Operation(
     session_required=True,
     evidence="doc",
     source="D-LCID List LCID Packages (path, count cap 1000); wrapper key and item id G-JD-METRICS; name inferred",
+    source_keys=(
+        "D-LCID",
+        "G-JD-METRICS",
+    ),
 )
 
 LCID_PACKAGES_INFO = Operation(
@@ -889,6 +1063,7 @@ LCID_PACKAGES_INFO = Operation(
     session_required=True,
     evidence="doc",
     source="D-LCID Get LCID Package List Info (example {size:1,lastModified:1337586262000})",
+    source_keys=("D-LCID",),
 )
 
 LCID_PACKAGES_READ = Operation(
@@ -909,6 +1084,7 @@ LCID_PACKAGES_READ = Operation(
     session_required=True,
     evidence="code",
     source="G-JD-METRICS reads GET /configuration/lcidPackages/{id} and its service[].id; name and phoneNumber inferred",
+    source_keys=("G-JD-METRICS",),
 )
 
 MESSAGE_TEMPLATES_LIST = Operation(
@@ -933,6 +1109,11 @@ MESSAGE_TEMPLATES_LIST = Operation(
     session_required=True,
     evidence="inferred",
     source="D-MT names the method; path is that of the documented /info and /related; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
+    source_keys=(
+        "D-MT",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 MESSAGE_TEMPLATES_INFO = Operation(
@@ -953,6 +1134,7 @@ MESSAGE_TEMPLATES_INFO = Operation(
     session_required=True,
     evidence="doc",
     source="D-MT Get Message Template List Info (example {size:64,lastModified:1366821378000})",
+    source_keys=("D-MT",),
 )
 
 MESSAGE_TEMPLATES_RELATED = Operation(
@@ -973,6 +1155,7 @@ MESSAGE_TEMPLATES_RELATED = Operation(
     session_required=True,
     evidence="doc",
     source="D-MT Get Message Template Related Objects (path, allServices, service); service item shape {id} inferred; further keys truncated",
+    source_keys=("D-MT",),
 )
 
 REPORT_FORMATS_LIST = Operation(
@@ -997,6 +1180,10 @@ REPORT_FORMATS_LIST = Operation(
     session_required=True,
     evidence="doc",
     source="D-RF List Formats (path, params, roles); list key reportFormat follows the singular-resource wrapper pattern (\u00a73.2, G-CM ListRestResponse); item fields inferred from the D-RF description (fields, file type, delimiter)",
+    source_keys=(
+        "D-RF",
+        "G-CM",
+    ),
 )
 
 REPORT_FORMATS_INFO = Operation(
@@ -1017,6 +1204,7 @@ REPORT_FORMATS_INFO = Operation(
     session_required=True,
     evidence="doc",
     source="D-RF Get Format List Info (path, client param, example {size,lastModified})",
+    source_keys=("D-RF",),
 )
 
 RESOURCE_GROUPS_LIST = Operation(
@@ -1041,6 +1229,10 @@ RESOURCE_GROUPS_LIST = Operation(
     session_required=True,
     evidence="code",
     source="G-JD-METRICS lists resourceGroups (wrapper key resourceGroup, item id); client param follows the documented list pattern (\u00a73.1); roles D-CFG default",
+    source_keys=(
+        "G-JD-METRICS",
+        "D-CFG",
+    ),
 )
 
 RESOURCE_GROUPS_CREATE = Operation(
@@ -1061,6 +1253,10 @@ RESOURCE_GROUPS_CREATE = Operation(
     session_required=True,
     evidence="doc",
     source="D-RG Create Resource Group (path, client param, body keys, 201 {id}); roles unreadable, D-CFG default used",
+    source_keys=(
+        "D-RG",
+        "D-CFG",
+    ),
 )
 
 RESOURCE_GROUPS_INFO = Operation(
@@ -1081,6 +1277,11 @@ RESOURCE_GROUPS_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-RG names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-RG",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 RESOURCE_GROUPS_READ = Operation(
@@ -1101,6 +1302,10 @@ RESOURCE_GROUPS_READ = Operation(
     session_required=True,
     evidence="code",
     source="G-JD-METRICS reads resourceGroups/{id} (name, inboundService, outboundService); type/enabled assumed to echo the D-RG create keys",
+    source_keys=(
+        "G-JD-METRICS",
+        "D-RG",
+    ),
 )
 
 RESOURCE_GROUPS_UPDATE = Operation(
@@ -1121,6 +1326,10 @@ RESOURCE_GROUPS_UPDATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-RG names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-RG create keys",
+    source_keys=(
+        "D-RG",
+        "G-JD-DIALER",
+    ),
 )
 
 RESOURCE_GROUPS_DELETE = Operation(
@@ -1141,6 +1350,11 @@ RESOURCE_GROUPS_DELETE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-RG names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
+    source_keys=(
+        "D-RG",
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 SCREEN_POPS_LIST = Operation(
@@ -1165,6 +1379,11 @@ SCREEN_POPS_LIST = Operation(
     session_required=True,
     evidence="doc",
     source="D-SP List Screen Pops (path, params, next); list key G-CM ListRestResponse.screenPop; agent access D-CFG",
+    source_keys=(
+        "D-SP",
+        "G-CM",
+        "D-CFG",
+    ),
 )
 
 SCREEN_POPS_INFO = Operation(
@@ -1185,6 +1404,10 @@ SCREEN_POPS_INFO = Operation(
     session_required=True,
     evidence="doc",
     source="D-SP Get Screen Pop List Info (path, client param, example {size,lastModified}); agent access D-CFG",
+    source_keys=(
+        "D-SP",
+        "D-CFG",
+    ),
 )
 
 SCREEN_POPS_READ = Operation(
@@ -1205,6 +1428,11 @@ SCREEN_POPS_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-SP and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM lvapi/ScreenPop, ScreenPopDetail",
+    source_keys=(
+        "D-SP",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 SERVICES_LIST = Operation(
@@ -1230,6 +1458,12 @@ SERVICES_LIST = Operation(
     session_required=True,
     evidence="code",
     source="G-CM, G-PHP, G-JD-METRICS, G-JD-SYNC list services (callCenter filter, wrapper key service, item serviceId/name); callCenterId/direction from the G-CM Skill base class",
+    source_keys=(
+        "G-CM",
+        "G-PHP",
+        "G-JD-METRICS",
+        "G-JD-SYNC",
+    ),
 )
 
 SERVICES_CREATE = Operation(
@@ -1253,6 +1487,7 @@ SERVICES_CREATE = Operation(
     session_required=True,
     evidence="doc",
     source="D-SVC Create Service (query params service and name, no body, 201 {id}, roles; inbound note lv19/fall23)",
+    source_keys=("D-SVC",),
 )
 
 SERVICES_INFO = Operation(
@@ -1273,6 +1508,11 @@ SERVICES_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-SVC names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-SVC",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 SERVICES_SEARCH = Operation(
@@ -1296,6 +1536,11 @@ SERVICES_SEARCH = Operation(
     session_required=True,
     evidence="inferred",
     source="D-SVC (u17) names the method and its criteria (call direction, ACD feature codes); path follows FindMatchingAgents (G-CM findAgents) and D-UTIL auditLog/search; body key names inferred (\u00a78)",
+    source_keys=(
+        "D-SVC",
+        "G-CM",
+        "D-UTIL",
+    ),
 )
 
 SERVICES_READ = Operation(
@@ -1316,6 +1561,10 @@ SERVICES_READ = Operation(
     session_required=True,
     evidence="code",
     source="G-CM getSkillGeneralProperties (SkillDetails); G-JD-SYNC reads name",
+    source_keys=(
+        "G-CM",
+        "G-JD-SYNC",
+    ),
 )
 
 SERVICES_DELETE = Operation(
@@ -1336,6 +1585,7 @@ SERVICES_DELETE = Operation(
     session_required=True,
     evidence="doc",
     source="D-SVC Delete Service (path, 204, 90-day rule, roles)",
+    source_keys=("D-SVC",),
 )
 
 SERVICES_RELATED = Operation(
@@ -1356,6 +1606,7 @@ SERVICES_RELATED = Operation(
     session_required=True,
     evidence="code",
     source="G-CM LvServiceRestService related (SkillRelatedDetails)",
+    source_keys=("G-CM",),
 )
 
 SERVICES_READ_PHONE = Operation(
@@ -1376,6 +1627,10 @@ SERVICES_READ_PHONE = Operation(
     session_required=True,
     evidence="code",
     source="G-CM SkillPhoneSettings; G-JD-METRICS services/{id}/phone",
+    source_keys=(
+        "G-CM",
+        "G-JD-METRICS",
+    ),
 )
 
 SERVICES_READ_SETTINGS = Operation(
@@ -1396,6 +1651,7 @@ SERVICES_READ_SETTINGS = Operation(
     session_required=True,
     evidence="code",
     source="G-CM Read Service Settings (SkillSettings; field types from that class)",
+    source_keys=("G-CM",),
 )
 
 SERVICES_UPDATE_MESSAGE_TEMPLATE = Operation(
@@ -1419,6 +1675,10 @@ SERVICES_UPDATE_MESSAGE_TEMPLATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-SVC names the method; PUT on a sub-resource + 204 follows Update Agent Add Service (G-JD-DIALER)",
+    source_keys=(
+        "D-SVC",
+        "G-JD-DIALER",
+    ),
 )
 
 SERVICES_UPDATE_OPEN_HOURS = Operation(
@@ -1439,6 +1699,11 @@ SERVICES_UPDATE_OPEN_HOURS = Operation(
     session_required=True,
     evidence="inferred",
     source="D-SVC names the method; PUT + 204 follow Update Agent (G-JD-DIALER); open flag mirrors Create Call Center open (D-CC)",
+    source_keys=(
+        "D-SVC",
+        "G-JD-DIALER",
+        "D-CC",
+    ),
 )
 
 SERVICES_UPDATE_PACING = Operation(
@@ -1459,6 +1724,7 @@ SERVICES_UPDATE_PACING = Operation(
     session_required=True,
     evidence="code",
     source="G-JD-METRICS channel.ex posts {method, throttle} to services/{id}/pacing (not in readable docs); 204 follows the Update pattern",
+    source_keys=("G-JD-METRICS",),
 )
 
 TERM_CODES_LIST = Operation(
@@ -1484,6 +1750,10 @@ TERM_CODES_LIST = Operation(
     session_required=True,
     evidence="code",
     source="G-CM getTermCodeList (client, service, count, offset; wrapper key termCode; item TermCode); agent access D-CFG",
+    source_keys=(
+        "G-CM",
+        "D-CFG",
+    ),
 )
 
 TERM_CODES_CREATE = Operation(
@@ -1504,6 +1774,7 @@ TERM_CODES_CREATE = Operation(
     session_required=True,
     evidence="doc",
     source="D-TC Create Term Code (path, body table, example 201 {id}, roles)",
+    source_keys=("D-TC",),
 )
 
 TERM_CODES_INFO = Operation(
@@ -1524,6 +1795,12 @@ TERM_CODES_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 TERM_CODES_READ = Operation(
@@ -1544,6 +1821,11 @@ TERM_CODES_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM TermCode",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 TERM_CODES_UPDATE = Operation(
@@ -1564,6 +1846,10 @@ TERM_CODES_UPDATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-TC create keys",
+    source_keys=(
+        "D-TC",
+        "G-JD-DIALER",
+    ),
 )
 
 TERM_CODES_DELETE = Operation(
@@ -1584,6 +1870,11 @@ TERM_CODES_DELETE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
+    source_keys=(
+        "D-TC",
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 TERM_CODE_CATEGORIES_LIST = Operation(
@@ -1608,6 +1899,11 @@ TERM_CODE_CATEGORIES_LIST = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC and D-CFG name the method; wrapper key category from G-CM ListRestResponse; path inferred (see create); params follow the documented list pattern (\u00a73.1)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 TERM_CODE_CATEGORIES_CREATE = Operation(
@@ -1628,6 +1924,10 @@ TERM_CODE_CATEGORIES_CREATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC names the method; path unpublished (termCodeCategories chosen over termCodes/categories, camelCase plural like D-RG resourceGroups); POST + 201 {id} follow Create Term Code (D-TC)",
+    source_keys=(
+        "D-TC",
+        "D-RG",
+    ),
 )
 
 TERM_CODE_CATEGORIES_INFO = Operation(
@@ -1648,6 +1948,12 @@ TERM_CODE_CATEGORIES_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC and D-CFG name the method; path inferred (see create); shape follows the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 TERM_CODE_CATEGORIES_READ = Operation(
@@ -1668,6 +1974,11 @@ TERM_CODE_CATEGORIES_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC and D-CFG name the method; path inferred (see create); GET {id} follows Read Agent (G-CM); fields id/name from the TermCode termCategoryId/termCategoryName pair (G-CM)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 TERM_CODE_CATEGORIES_UPDATE = Operation(
@@ -1688,6 +1999,10 @@ TERM_CODE_CATEGORIES_UPDATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC names the method; path inferred (see create); PUT {id} + 204 follow Update Agent (G-JD-DIALER)",
+    source_keys=(
+        "D-TC",
+        "G-JD-DIALER",
+    ),
 )
 
 TERM_CODE_CATEGORIES_DELETE = Operation(
@@ -1708,6 +2023,10 @@ TERM_CODE_CATEGORIES_DELETE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC names the method; path inferred (see create); DELETE {id} + 204 follow Delete Agent (G-JD-DIALER)",
+    source_keys=(
+        "D-TC",
+        "G-JD-DIALER",
+    ),
 )
 
 LIVEVOX_RESULTS_LIST = Operation(
@@ -1731,6 +2050,11 @@ LIVEVOX_RESULTS_LIST = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC and D-CFG name the method; wrapper key lvResult from G-CM ListRestResponse; path unpublished (lvResults after the key and the lvResultId field of D-TC); platform-wide per \u00a78",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 LIVEVOX_RESULTS_READ = Operation(
@@ -1751,6 +2075,10 @@ LIVEVOX_RESULTS_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CFG names the method (a per-id read exists in LiveVox code, \u00a78); path inferred (see list); object fields G-CM lvapi/LvResult",
+    source_keys=(
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 CUSTOM_OUTCOMES_READ = Operation(
@@ -1771,6 +2099,11 @@ CUSTOM_OUTCOMES_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-TC and D-CFG name the method; path is a sub-resource of the LiveVox result (pattern of /services/{id}/related, G-CM); keys customOutcome1..3 from G-CM reporting records and the portal Reporting Outcomes Mapper (\u00a74.12, \u00a78)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 USERS_LIST = Operation(
@@ -1795,6 +2128,10 @@ USERS_LIST = Operation(
     session_required=True,
     evidence="inferred",
     source="D-USR names the method; wrapper key user from G-CM ListRestResponse; path and params follow List Agents (G-CM)",
+    source_keys=(
+        "D-USR",
+        "G-CM",
+    ),
 )
 
 USERS_CREATE = Operation(
@@ -1815,6 +2152,11 @@ USERS_CREATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-USR names the method and the power lists; path and 201 {id} follow Create Agent (D-AGT); body keys G-CM User",
+    source_keys=(
+        "D-USR",
+        "D-AGT",
+        "G-CM",
+    ),
 )
 
 USERS_INFO = Operation(
@@ -1835,6 +2177,11 @@ USERS_INFO = Operation(
     session_required=True,
     evidence="inferred",
     source="D-USR names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-USR",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 USERS_SEARCH = Operation(
@@ -1858,6 +2205,10 @@ USERS_SEARCH = Operation(
     session_required=True,
     evidence="inferred",
     source="D-USR names the method; path and body style follow FindMatchingAgents (G-CM findAgents); criteria keys are User fields (G-CM User)",
+    source_keys=(
+        "D-USR",
+        "G-CM",
+    ),
 )
 
 USERS_READ = Operation(
@@ -1878,6 +2229,10 @@ USERS_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-USR names the method; GET {id} follows Read Agent (G-CM); object fields G-CM User",
+    source_keys=(
+        "D-USR",
+        "G-CM",
+    ),
 )
 
 USERS_UPDATE = Operation(
@@ -1898,6 +2253,11 @@ USERS_UPDATE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-USR names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys G-CM User + D-USR power lists",
+    source_keys=(
+        "D-USR",
+        "G-JD-DIALER",
+        "G-CM",
+    ),
 )
 
 USERS_DELETE = Operation(
@@ -1918,6 +2278,10 @@ USERS_DELETE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-USR names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER)",
+    source_keys=(
+        "D-USR",
+        "G-JD-DIALER",
+    ),
 )
 
 USERS_ADD_SERVICE = Operation(
@@ -1941,6 +2305,10 @@ USERS_ADD_SERVICE = Operation(
     session_required=True,
     evidence="inferred",
     source="D-CC names the method (and the 5-minute refresh); path and verb mirror Update Agent Add Service (G-JD-DIALER)",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+    ),
 )
 
 USERS_REMOVE_SERVICE = Operation(
@@ -1964,6 +2332,10 @@ USERS_REMOVE_SERVICE = Operation(
     session_required=True,
     evidence="inferred",
     source="Counterpart of Update LiveVox User Add Service (D-CC); path and verb mirror Update Agent Remove Service (G-JD-DIALER)",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+    ),
 )
 
 VOICES_LIST = Operation(
@@ -1987,6 +2359,7 @@ VOICES_LIST = Operation(
     session_required=True,
     evidence="inferred",
     source="D-UTIL names the method; path under configuration/util like auditLog (D-UTIL); list key follows the singular-resource wrapper pattern (\u00a73.2)",
+    source_keys=("D-UTIL",),
 )
 
 VOICES_READ = Operation(
@@ -2007,6 +2380,11 @@ VOICES_READ = Operation(
     session_required=True,
     evidence="inferred",
     source="D-UTIL names the method; GET {id} follows Read Agent (G-CM) under configuration/util; voice ids/names G-NET VoiceTalents (\u00a78)",
+    source_keys=(
+        "D-UTIL",
+        "G-CM",
+        "G-NET",
+    ),
 )
 
 AUDIT_LOG_SEARCH = Operation(
@@ -2031,6 +2409,7 @@ AUDIT_LOG_SEARCH = Operation(
     session_required=True,
     evidence="doc",
     source="D-UTIL Find Matching Audit Log Entries (path, client/count/offset, body userId/type/id, roles); date keys startDate/endDate, list key and entry shape inferred (\u00a73.2, \u00a74.14)",
+    source_keys=("D-UTIL",),
 )
 
 
