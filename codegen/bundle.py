@@ -26,6 +26,8 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 EVIDENCE = {"doc", "code", "inferred"}
+EVIDENCE_RANK = {"inferred": 0, "code": 1, "doc": 2}
+"""Weakest first: an operation is only as sure as its least sure part."""
 OPERATION_ID = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 SOURCE_KEY = re.compile(r"\b[DG]-[A-Z]+(?:-[A-Z]+)*\b")
 """A source key as `x-livevox-source` cites it (`D-AGT`, `G-JD-DIALER`)."""
@@ -35,6 +37,7 @@ REQUIRED_EXTENSIONS = (
     "x-livevox-roles",
     "x-livevox-idempotent",
     "x-livevox-evidence",
+    "x-livevox-evidence-parts",
     "x-livevox-source",
 )
 
@@ -159,6 +162,7 @@ def _check_extensions(doc: dict[str, Any]) -> list[str]:
         evidence = op.get("x-livevox-evidence")
         if evidence is not None and evidence not in EVIDENCE:
             problems.append(f"{where}: x-livevox-evidence must be one of {sorted(EVIDENCE)}")
+        problems += [f"{where}: {p}" for p in _evidence_problems(op)]
         if "x-livevox-source" in op and not str(op["x-livevox-source"]).strip():
             problems.append(f"{where}: empty x-livevox-source")
         for flag in ("x-livevox-agent-allowed", "x-livevox-idempotent", "x-livevox-session-required"):
@@ -189,6 +193,26 @@ def _check_extensions(doc: dict[str, Any]) -> list[str]:
             if not {"count", "offset"} <= query:
                 problems.append(f"{where}: list operation without count and offset parameters")
     return problems
+
+
+def _evidence_problems(op: dict[str, Any]) -> list[str]:
+    """`x-livevox-evidence-parts` names path, body (iff there is one) and response, and the
+    overall `x-livevox-evidence` is its weakest part (so it never overstates)."""
+    parts = op.get("x-livevox-evidence-parts")
+    if parts is None:
+        return []
+    if not isinstance(parts, dict):
+        return ["x-livevox-evidence-parts must map path, body, response to an evidence level"]
+    expected = {"path", "response"} | ({"body"} if "requestBody" in op else set())
+    if set(parts) != expected:
+        return [f"x-livevox-evidence-parts must name exactly {sorted(expected)}, got {sorted(parts)}"]
+    bad = sorted(k for k, v in parts.items() if v not in EVIDENCE)
+    if bad:
+        return [f"x-livevox-evidence-parts {', '.join(bad)}: must be one of {sorted(EVIDENCE)}"]
+    weakest = min(parts.values(), key=EVIDENCE_RANK.__getitem__)
+    if op.get("x-livevox-evidence") in EVIDENCE and op["x-livevox-evidence"] != weakest:
+        return [f"x-livevox-evidence {op['x-livevox-evidence']} must be its weakest part, {weakest}"]
+    return []
 
 
 def list_wrapper(doc: dict[str, Any], op: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:

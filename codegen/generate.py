@@ -134,6 +134,7 @@ def operation_context(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 "idempotent": op["x-livevox-idempotent"],
                 "session_required": op.get("x-livevox-session-required", True),
                 "evidence": op["x-livevox-evidence"],
+                "parts": {"body": None, **op["x-livevox-evidence-parts"]},
                 "source": " ".join(str(op["x-livevox-source"]).split()),
                 "source_keys": cited_sources(str(op["x-livevox-source"])),
             }
@@ -183,6 +184,7 @@ def method_context(op: dict[str, Any]) -> dict[str, Any]:
         "roles_text": ", ".join(op["roles"])
         + (f" (a Manager needs {op['manager_power']!r})" if op["manager_power"] else ""),
         "evidence": op["evidence"],
+        "parts": op["parts"],
         "source": op["source"],
     }
 

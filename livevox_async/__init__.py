@@ -36,7 +36,7 @@ from ._exceptions import (
 from ._export import ExportResult, Progress, export_configuration
 from ._generated.operations import OPERATIONS
 from ._generated.sources import SOURCES
-from ._operation import Operation, Param
+from ._operation import EvidenceParts, Operation, Param
 from ._options import RequestOptions
 from ._pagination import ListReport, Page, Paginator
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
@@ -66,6 +66,7 @@ __all__ = [
     "Credentials",
     "DeadlineExceeded",
     "DecodeError",
+    "EvidenceParts",
     "ExportDiff",
     "ExportError",
     "ExportResult",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .._operation import Operation, Param
+from .._operation import EvidenceParts, Operation, Param
 from . import models
 
 SESSION_LOGIN = Operation(
@@ -24,7 +24,8 @@ SESSION_LOGIN = Operation(
     manager_power=None,
     idempotent=True,
     session_required=False,
-    evidence="doc",
+    evidence="code",
+    evidence_parts=EvidenceParts("doc", "code", "code"),
     source="D-SES, D-SM, D-VA (path, agent flag, LV-Access); body and response keys G-NET SessionLoginRequest/SessionLoginResponse, G-CM, G-PHP, G-COG, G-KK",
     source_keys=(
         "D-SES",
@@ -54,7 +55,8 @@ SESSION_VALIDATE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=False,
-    evidence="code",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
     source="G-PHP and G-CM call GET /session/validate/{sessionId} and read 404 as invalid; D-SES exempts it from LV-Session; 204 on success inferred (no client reads a body)",
     source_keys=(
         "G-PHP",
@@ -79,7 +81,8 @@ SESSION_LOGOUT = Operation(
     manager_power=None,
     idempotent=True,
     session_required=False,
-    evidence="code",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
     source="G-KK and G-CM call DELETE /session/logout/{sessionId} (G-CM ignores 404: already gone); D-SES exempts it from LV-Session; 204 inferred from the Delete pattern",
     source_keys=(
         "G-KK",
@@ -104,7 +107,8 @@ SESSION_CHANGE_PASSWORD = Operation(
     manager_power=None,
     idempotent=False,
     session_required=False,
-    evidence="code",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", "code", "inferred"),
     source="G-CM changePassword (body keys, empty answer); D-SES exempts ChangePassword from LV-Session; 204 inferred",
     source_keys=(
         "G-CM",
@@ -133,6 +137,7 @@ AGENTS_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM listAgents; G-PHP getAgents",
     source_keys=(
         "G-CM",
@@ -156,11 +161,15 @@ AGENTS_CREATE = Operation(
     manager_power="Administer Agents",
     idempotent=False,
     session_required=True,
-    evidence="doc",
-    source="D-AGT Create Agent; extra keys G-JD-DIALER",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", "doc", "inferred"),
+    source="D-AGT Create Agent (path, body); extra keys G-JD-DIALER; 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG",
     source_keys=(
         "D-AGT",
         "G-JD-DIALER",
+        "D-SVC",
+        "D-TC",
+        "D-RG",
     ),
 )
 
@@ -181,6 +190,7 @@ AGENTS_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-AGT",
@@ -209,6 +219,7 @@ AGENTS_SEARCH = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", "code", "code"),
     source="G-CM findAgents (AgentRequest); G-JD-DIALER find",
     source_keys=(
         "G-CM",
@@ -233,6 +244,7 @@ AGENTS_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM readAgent; G-JD-DIALER; G-JD-METRICS",
     source_keys=(
         "G-CM",
@@ -257,8 +269,9 @@ AGENTS_UPDATE = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
-    evidence="code",
-    source="G-JD-DIALER update",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", "code", "inferred"),
+    source="G-JD-DIALER update (path, body keys); 204 inferred (no client reads the answer)",
     source_keys=("G-JD-DIALER",),
 )
 
@@ -278,9 +291,13 @@ AGENTS_DELETE = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
-    evidence="code",
-    source="G-JD-DIALER delete",
-    source_keys=("G-JD-DIALER",),
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
+    source="G-JD-DIALER delete (path); 204 inferred from Delete Service (D-SVC)",
+    source_keys=(
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 AGENTS_RELATED = Operation(
@@ -300,6 +317,7 @@ AGENTS_RELATED = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM)",
     source_keys=(
         "D-CFG",
@@ -327,8 +345,9 @@ AGENTS_ADD_SERVICE = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
-    evidence="code",
-    source="G-JD-DIALER add_service",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
+    source="G-JD-DIALER add_service (path, verb, no body); 204 inferred",
     source_keys=("G-JD-DIALER",),
 )
 
@@ -351,8 +370,9 @@ AGENTS_REMOVE_SERVICE = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
-    evidence="code",
-    source="G-JD-DIALER remove_service",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
+    source="G-JD-DIALER remove_service (path, verb); 204 inferred",
     source_keys=("G-JD-DIALER",),
 )
 
@@ -377,6 +397,7 @@ AGENTS_ADD_SKILL = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; verb pattern of add service (G-JD-DIALER); proficiency from portal help (livevox-api.md \u00a78)",
     source_keys=(
         "D-AGT",
@@ -404,6 +425,7 @@ AGENTS_REMOVE_SKILL = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; verb pattern of remove service (G-JD-DIALER)",
     source_keys=(
         "D-AGT",
@@ -432,6 +454,7 @@ AGENT_SKILLS_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; path and list key follow the documented list pattern (\u00a73)",
     source_keys=("D-AGT",),
 )
@@ -453,6 +476,7 @@ AGENT_SKILLS_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-AGT",
@@ -478,6 +502,7 @@ AGENT_SKILLS_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; object fields from portal help (livevox-api.md \u00a78)",
     source_keys=("D-AGT",),
 )
@@ -503,6 +528,7 @@ CALL_CENTERS_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM, G-PHP, G-JD-METRICS list callCenters; item keys G-JD-METRICS, G-JD-SYNC, G-CM lvapi/CallCenter",
     source_keys=(
         "G-CM",
@@ -528,7 +554,8 @@ CALL_CENTERS_CREATE = Operation(
     manager_power=None,
     idempotent=False,
     session_required=True,
-    evidence="doc",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", "doc", "inferred"),
     source="D-CC Create Call Center (path, roles, body keys); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG",
     source_keys=(
         "D-CC",
@@ -555,6 +582,7 @@ CALL_CENTERS_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-CC",
@@ -581,6 +609,7 @@ CALL_CENTERS_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC names the method; path follows Read Agent (G-CM); fields are the D-CC create keys plus the callCenterId/clientId of the list item (G-CM lvapi/CallCenter)",
     source_keys=(
         "D-CC",
@@ -605,6 +634,7 @@ CALL_CENTERS_UPDATE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-CC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-CC create keys",
     source_keys=(
         "D-CC",
@@ -629,6 +659,7 @@ CALL_CENTERS_DELETE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
     source_keys=(
         "D-CC",
@@ -654,6 +685,7 @@ CALL_CENTERS_RELATED = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM); keys follow Service related objects (G-CM)",
     source_keys=(
         "D-CFG",
@@ -682,6 +714,7 @@ CALL_CENTERS_ADD_SERVICE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC names the method; path and verb mirror Update Agent Add Service (G-JD-DIALER)",
     source_keys=(
         "D-CC",
@@ -706,6 +739,7 @@ CLIENTS_READ_INTERNAL = Operation(
     idempotent=True,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-CLI Read Client Internal Settings (path, roles, keys, example for client 4199); answeringMachineDetection from G-CM ClientInternalDetails",
     source_keys=(
         "D-CLI",
@@ -730,6 +764,7 @@ CLIENTS_READ_SETTINGS = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM getClientGeneralSettings / ClientGeneralSettings; D-CLI names the method; answeringMachineOption values from G-NET Campaign API (livevox-api.md \u00a78)",
     source_keys=(
         "G-CM",
@@ -755,6 +790,7 @@ CLIENTS_READ_VOICE_POOL = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CLI names the method; segment unpublished, voicePool follows the /clients/{id}/settings sub-resource pattern (G-CM); keys follow defaultVoiceId of ClientGeneralSettings and voice ids of D-UTIL/G-NET VoiceTalents",
     source_keys=(
         "D-CLI",
@@ -781,6 +817,7 @@ CLIENTS_READ_MESSAGING = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CLI names the method; segment unpublished, messaging follows the /clients/{id}/settings sub-resource pattern (G-CM); keys guessed from message templates (D-MT allServices = client default)",
     source_keys=(
         "D-CLI",
@@ -810,6 +847,7 @@ CONTACT_TIMINGS_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CT names the method; path follows the documented /info path; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
     source_keys=(
         "D-CT",
@@ -835,6 +873,7 @@ CONTACT_TIMINGS_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-CT Get Contact Timing List Info",
     source_keys=("D-CT",),
 )
@@ -856,6 +895,7 @@ CONTACT_TIMINGS_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CT names the method; GET {id} follows Read Agent (G-CM); object fields unpublished, kept to id/name/description plus the system-wide flag of D-CT",
     source_keys=(
         "D-CT",
@@ -884,6 +924,7 @@ DIALING_STRATEGIES_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-DS names the method; path is the documented create path; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
     source_keys=(
         "D-DS",
@@ -908,7 +949,8 @@ DIALING_STRATEGIES_CREATE = Operation(
     manager_power="Dialing Strategies",
     idempotent=False,
     session_required=True,
-    evidence="doc",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", "inferred", "inferred"),
     source="D-DS Create Dialing Strategy (path, roles, body keys); retryDelay and the DialingSequenceItem shape inferred (doc truncated); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG",
     source_keys=(
         "D-DS",
@@ -935,6 +977,7 @@ DIALING_STRATEGIES_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-DS names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-DS",
@@ -960,6 +1003,7 @@ DIALING_STRATEGIES_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-DS names the method; GET {id} follows Read Agent (G-CM); object assumed to echo the D-DS create keys plus id (as Resource Groups, G-JD-METRICS)",
     source_keys=(
         "D-DS",
@@ -985,6 +1029,7 @@ DIALING_STRATEGIES_UPDATE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-DS names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-DS create keys",
     source_keys=(
         "D-DS",
@@ -1009,6 +1054,7 @@ DIALING_STRATEGIES_DELETE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-DS names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
     source_keys=(
         "D-DS",
@@ -1037,7 +1083,8 @@ LCID_PACKAGES_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="doc",
+    evidence="code",
+    evidence_parts=EvidenceParts("doc", None, "code"),
     source="D-LCID List LCID Packages (path, count cap 1000); wrapper key and item id G-JD-METRICS; name inferred",
     source_keys=(
         "D-LCID",
@@ -1062,6 +1109,7 @@ LCID_PACKAGES_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-LCID Get LCID Package List Info (example {size:1,lastModified:1337586262000})",
     source_keys=("D-LCID",),
 )
@@ -1083,6 +1131,7 @@ LCID_PACKAGES_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-JD-METRICS reads GET /configuration/lcidPackages/{id} and its service[].id; name and phoneNumber inferred",
     source_keys=("G-JD-METRICS",),
 )
@@ -1108,6 +1157,7 @@ MESSAGE_TEMPLATES_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-MT names the method; path is that of the documented /info and /related; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
     source_keys=(
         "D-MT",
@@ -1133,6 +1183,7 @@ MESSAGE_TEMPLATES_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-MT Get Message Template List Info (example {size:64,lastModified:1366821378000})",
     source_keys=("D-MT",),
 )
@@ -1154,6 +1205,7 @@ MESSAGE_TEMPLATES_RELATED = Operation(
     idempotent=True,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-MT Get Message Template Related Objects (path, allServices, service); service item shape {id} inferred; further keys truncated",
     source_keys=("D-MT",),
 )
@@ -1178,7 +1230,8 @@ REPORT_FORMATS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="doc",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", None, "inferred"),
     source="D-RF List Formats (path, params, roles); list key reportFormat follows the singular-resource wrapper pattern (\u00a73.2, G-CM ListRestResponse); item fields inferred from the D-RF description (fields, file type, delimiter)",
     source_keys=(
         "D-RF",
@@ -1203,6 +1256,7 @@ REPORT_FORMATS_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-RF Get Format List Info (path, client param, example {size,lastModified})",
     source_keys=("D-RF",),
 )
@@ -1228,6 +1282,7 @@ RESOURCE_GROUPS_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-JD-METRICS lists resourceGroups (wrapper key resourceGroup, item id); client param follows the documented list pattern (\u00a73.1); roles D-CFG default",
     source_keys=(
         "G-JD-METRICS",
@@ -1252,6 +1307,7 @@ RESOURCE_GROUPS_CREATE = Operation(
     idempotent=False,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", "doc", "doc"),
     source="D-RG Create Resource Group (path, client param, body keys, 201 {id}); roles unreadable, D-CFG default used",
     source_keys=(
         "D-RG",
@@ -1276,6 +1332,7 @@ RESOURCE_GROUPS_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-RG names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-RG",
@@ -1301,6 +1358,7 @@ RESOURCE_GROUPS_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-JD-METRICS reads resourceGroups/{id} (name, inboundService, outboundService); type/enabled assumed to echo the D-RG create keys",
     source_keys=(
         "G-JD-METRICS",
@@ -1325,6 +1383,7 @@ RESOURCE_GROUPS_UPDATE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-RG names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-RG create keys",
     source_keys=(
         "D-RG",
@@ -1349,6 +1408,7 @@ RESOURCE_GROUPS_DELETE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-RG names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
     source_keys=(
         "D-RG",
@@ -1377,7 +1437,8 @@ SCREEN_POPS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="doc",
+    evidence="code",
+    evidence_parts=EvidenceParts("doc", None, "code"),
     source="D-SP List Screen Pops (path, params, next); list key G-CM ListRestResponse.screenPop; agent access D-CFG",
     source_keys=(
         "D-SP",
@@ -1403,6 +1464,7 @@ SCREEN_POPS_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-SP Get Screen Pop List Info (path, client param, example {size,lastModified}); agent access D-CFG",
     source_keys=(
         "D-SP",
@@ -1427,6 +1489,7 @@ SCREEN_POPS_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-SP and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM lvapi/ScreenPop, ScreenPopDetail",
     source_keys=(
         "D-SP",
@@ -1457,6 +1520,7 @@ SERVICES_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM, G-PHP, G-JD-METRICS, G-JD-SYNC list services (callCenter filter, wrapper key service, item serviceId/name); callCenterId/direction from the G-CM Skill base class",
     source_keys=(
         "G-CM",
@@ -1486,6 +1550,7 @@ SERVICES_CREATE = Operation(
     idempotent=False,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-SVC Create Service (query params service and name, no body, 201 {id}, roles; inbound note lv19/fall23)",
     source_keys=("D-SVC",),
 )
@@ -1507,6 +1572,7 @@ SERVICES_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-SVC names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-SVC",
@@ -1535,6 +1601,7 @@ SERVICES_SEARCH = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-SVC (u17) names the method and its criteria (call direction, ACD feature codes); path follows FindMatchingAgents (G-CM findAgents) and D-UTIL auditLog/search; body key names inferred (\u00a78)",
     source_keys=(
         "D-SVC",
@@ -1560,6 +1627,7 @@ SERVICES_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM getSkillGeneralProperties (SkillDetails); G-JD-SYNC reads name",
     source_keys=(
         "G-CM",
@@ -1584,6 +1652,7 @@ SERVICES_DELETE = Operation(
     idempotent=True,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-SVC Delete Service (path, 204, 90-day rule, roles)",
     source_keys=("D-SVC",),
 )
@@ -1605,6 +1674,7 @@ SERVICES_RELATED = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM LvServiceRestService related (SkillRelatedDetails)",
     source_keys=("G-CM",),
 )
@@ -1626,6 +1696,7 @@ SERVICES_READ_PHONE = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM SkillPhoneSettings; G-JD-METRICS services/{id}/phone",
     source_keys=(
         "G-CM",
@@ -1650,6 +1721,7 @@ SERVICES_READ_SETTINGS = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM Read Service Settings (SkillSettings; field types from that class)",
     source_keys=("G-CM",),
 )
@@ -1674,6 +1746,7 @@ SERVICES_UPDATE_MESSAGE_TEMPLATE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-SVC names the method; PUT on a sub-resource + 204 follows Update Agent Add Service (G-JD-DIALER)",
     source_keys=(
         "D-SVC",
@@ -1698,6 +1771,7 @@ SERVICES_UPDATE_OPEN_HOURS = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-SVC names the method; PUT + 204 follow Update Agent (G-JD-DIALER); open flag mirrors Create Call Center open (D-CC)",
     source_keys=(
         "D-SVC",
@@ -1722,7 +1796,8 @@ SERVICES_UPDATE_PACING = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="code",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", "code", "inferred"),
     source="G-JD-METRICS channel.ex posts {method, throttle} to services/{id}/pacing (not in readable docs); 204 follows the Update pattern",
     source_keys=("G-JD-METRICS",),
 )
@@ -1749,6 +1824,7 @@ TERM_CODES_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM getTermCodeList (client, service, count, offset; wrapper key termCode; item TermCode); agent access D-CFG",
     source_keys=(
         "G-CM",
@@ -1773,6 +1849,7 @@ TERM_CODES_CREATE = Operation(
     idempotent=False,
     session_required=True,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", "doc", "doc"),
     source="D-TC Create Term Code (path, body table, example 201 {id}, roles)",
     source_keys=("D-TC",),
 )
@@ -1794,6 +1871,7 @@ TERM_CODES_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-TC",
@@ -1820,6 +1898,7 @@ TERM_CODES_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-TC and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM TermCode",
     source_keys=(
         "D-TC",
@@ -1845,6 +1924,7 @@ TERM_CODES_UPDATE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-TC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-TC create keys",
     source_keys=(
         "D-TC",
@@ -1869,6 +1949,7 @@ TERM_CODES_DELETE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
     source_keys=(
         "D-TC",
@@ -1898,6 +1979,7 @@ TERM_CODE_CATEGORIES_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; wrapper key category from G-CM ListRestResponse; path inferred (see create); params follow the documented list pattern (\u00a73.1)",
     source_keys=(
         "D-TC",
@@ -1923,6 +2005,7 @@ TERM_CODE_CATEGORIES_CREATE = Operation(
     idempotent=False,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-TC names the method; path unpublished (termCodeCategories chosen over termCodes/categories, camelCase plural like D-RG resourceGroups); POST + 201 {id} follow Create Term Code (D-TC)",
     source_keys=(
         "D-TC",
@@ -1947,6 +2030,7 @@ TERM_CODE_CATEGORIES_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; path inferred (see create); shape follows the documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-TC",
@@ -1973,6 +2057,7 @@ TERM_CODE_CATEGORIES_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; path inferred (see create); GET {id} follows Read Agent (G-CM); fields id/name from the TermCode termCategoryId/termCategoryName pair (G-CM)",
     source_keys=(
         "D-TC",
@@ -1998,6 +2083,7 @@ TERM_CODE_CATEGORIES_UPDATE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-TC names the method; path inferred (see create); PUT {id} + 204 follow Update Agent (G-JD-DIALER)",
     source_keys=(
         "D-TC",
@@ -2022,6 +2108,7 @@ TERM_CODE_CATEGORIES_DELETE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC names the method; path inferred (see create); DELETE {id} + 204 follow Delete Agent (G-JD-DIALER)",
     source_keys=(
         "D-TC",
@@ -2049,6 +2136,7 @@ LIVEVOX_RESULTS_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-TC and D-CFG name the method; wrapper key lvResult from G-CM ListRestResponse; path unpublished (lvResults after the key and the lvResultId field of D-TC); platform-wide per \u00a78",
     source_keys=(
         "D-TC",
@@ -2074,6 +2162,7 @@ LIVEVOX_RESULTS_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-CFG names the method (a per-id read exists in LiveVox code, \u00a78); path inferred (see list); object fields G-CM lvapi/LvResult",
     source_keys=(
         "D-CFG",
@@ -2098,6 +2187,7 @@ CUSTOM_OUTCOMES_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; path is a sub-resource of the LiveVox result (pattern of /services/{id}/related, G-CM); keys customOutcome1..3 from G-CM reporting records and the portal Reporting Outcomes Mapper (\u00a74.12, \u00a78)",
     source_keys=(
         "D-TC",
@@ -2127,6 +2217,7 @@ USERS_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-USR names the method; wrapper key user from G-CM ListRestResponse; path and params follow List Agents (G-CM)",
     source_keys=(
         "D-USR",
@@ -2151,6 +2242,7 @@ USERS_CREATE = Operation(
     idempotent=False,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "code", "inferred"),
     source="D-USR names the method and the power lists; path and 201 {id} follow Create Agent (D-AGT); body keys G-CM User",
     source_keys=(
         "D-USR",
@@ -2176,6 +2268,7 @@ USERS_INFO = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-USR names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
     source_keys=(
         "D-USR",
@@ -2204,6 +2297,7 @@ USERS_SEARCH = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-USR names the method; path and body style follow FindMatchingAgents (G-CM findAgents); criteria keys are User fields (G-CM User)",
     source_keys=(
         "D-USR",
@@ -2228,6 +2322,7 @@ USERS_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-USR names the method; GET {id} follows Read Agent (G-CM); object fields G-CM User",
     source_keys=(
         "D-USR",
@@ -2252,6 +2347,7 @@ USERS_UPDATE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "code", "inferred"),
     source="D-USR names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys G-CM User + D-USR power lists",
     source_keys=(
         "D-USR",
@@ -2277,6 +2373,7 @@ USERS_DELETE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-USR names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER)",
     source_keys=(
         "D-USR",
@@ -2304,6 +2401,7 @@ USERS_ADD_SERVICE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC names the method (and the 5-minute refresh); path and verb mirror Update Agent Add Service (G-JD-DIALER)",
     source_keys=(
         "D-CC",
@@ -2331,6 +2429,7 @@ USERS_REMOVE_SERVICE = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="Counterpart of Update LiveVox User Add Service (D-CC); path and verb mirror Update Agent Remove Service (G-JD-DIALER)",
     source_keys=(
         "D-CC",
@@ -2358,6 +2457,7 @@ VOICES_LIST = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-UTIL names the method; path under configuration/util like auditLog (D-UTIL); list key follows the singular-resource wrapper pattern (\u00a73.2)",
     source_keys=("D-UTIL",),
 )
@@ -2379,6 +2479,7 @@ VOICES_READ = Operation(
     idempotent=True,
     session_required=True,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-UTIL names the method; GET {id} follows Read Agent (G-CM) under configuration/util; voice ids/names G-NET VoiceTalents (\u00a78)",
     source_keys=(
         "D-UTIL",
@@ -2407,7 +2508,8 @@ AUDIT_LOG_SEARCH = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="doc",
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", "doc", "inferred"),
     source="D-UTIL Find Matching Audit Log Entries (path, client/count/offset, body userId/type/id, roles); date keys startDate/endDate, list key and entry shape inferred (\u00a73.2, \u00a74.14)",
     source_keys=("D-UTIL",),
 )

@@ -30,7 +30,8 @@ class Agents(Resource):
         """List Agents: `GET /configuration/agents`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: code (G-CM listAgents; G-PHP getAgents).
+        Evidence: code (path code, response code).
+        Sources: G-CM listAgents; G-PHP getAgents.
         """
         return self._runtime.paginate(
             ops.AGENTS_LIST,
@@ -51,7 +52,8 @@ class Agents(Resource):
         """Create Agent: `POST /configuration/agents`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: doc (D-AGT Create Agent; extra keys G-JD-DIALER).
+        Evidence: inferred (path doc, body doc, response inferred).
+        Sources: D-AGT Create Agent (path, body); extra keys G-JD-DIALER; 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG.
         """
         return await self._runtime.create(
             ops.AGENTS_CREATE,
@@ -68,7 +70,8 @@ class Agents(Resource):
         """Get Agent List Info: `GET /configuration/agents/info`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: inferred (D-AGT names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-AGT names the method; path and shape follow the documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.AGENTS_INFO,
@@ -91,7 +94,8 @@ class Agents(Resource):
         Finds agents matching the criteria; LiveVox may match partially.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: code (G-CM findAgents (AgentRequest); G-JD-DIALER find).
+        Evidence: code (path code, body code, response code).
+        Sources: G-CM findAgents (AgentRequest); G-JD-DIALER find.
         """
         return self._runtime.paginate(
             ops.AGENTS_SEARCH,
@@ -112,7 +116,8 @@ class Agents(Resource):
         """Read Agent: `GET /configuration/agents/{id}`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: code (G-CM readAgent; G-JD-DIALER; G-JD-METRICS).
+        Evidence: code (path code, response code).
+        Sources: G-CM readAgent; G-JD-DIALER; G-JD-METRICS.
         """
         return await self._runtime.fetch(
             ops.AGENTS_READ,
@@ -134,7 +139,8 @@ class Agents(Resource):
         Services are not changed by an update; use add_service / remove_service.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: code (G-JD-DIALER update).
+        Evidence: inferred (path code, body code, response inferred).
+        Sources: G-JD-DIALER update (path, body keys); 204 inferred (no client reads the answer).
         """
         return await self._runtime.execute(
             ops.AGENTS_UPDATE,
@@ -153,7 +159,8 @@ class Agents(Resource):
         """Delete Agent: `DELETE /configuration/agents/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: code (G-JD-DIALER delete).
+        Evidence: inferred (path code, response inferred).
+        Sources: G-JD-DIALER delete (path); 204 inferred from Delete Service (D-SVC).
         """
         return await self._runtime.execute(
             ops.AGENTS_DELETE,
@@ -171,7 +178,8 @@ class Agents(Resource):
         """Get Agent Related Objects: `GET /configuration/agents/{id}/related`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: inferred (D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM).
         """
         return await self._runtime.fetch(
             ops.AGENTS_RELATED,
@@ -191,7 +199,8 @@ class Agents(Resource):
         """Update Agent Add Service: `PUT /configuration/agents/{id}/services/{serviceId}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: code (G-JD-DIALER add_service).
+        Evidence: inferred (path code, response inferred).
+        Sources: G-JD-DIALER add_service (path, verb, no body); 204 inferred.
         """
         return await self._runtime.execute(
             ops.AGENTS_ADD_SERVICE,
@@ -210,7 +219,8 @@ class Agents(Resource):
         """Update Agent Remove Service: `DELETE /configuration/agents/{id}/services/{serviceId}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: code (G-JD-DIALER remove_service).
+        Evidence: inferred (path code, response inferred).
+        Sources: G-JD-DIALER remove_service (path, verb); 204 inferred.
         """
         return await self._runtime.execute(
             ops.AGENTS_REMOVE_SERVICE,
@@ -233,7 +243,8 @@ class Agents(Resource):
         segment and the proficiency parameter name are not published.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: inferred (D-AGT names the method; verb pattern of add service (G-JD-DIALER); proficiency from portal help (livevox-api.md §8)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-AGT names the method; verb pattern of add service (G-JD-DIALER); proficiency from portal help (livevox-api.md §8).
         """
         return await self._runtime.execute(
             ops.AGENTS_ADD_SKILL,
@@ -253,7 +264,8 @@ class Agents(Resource):
         """Update Agent Remove Agent Skill: `DELETE /configuration/agents/{id}/agentSkills/{skillId}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: inferred (D-AGT names the method; verb pattern of remove service (G-JD-DIALER)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-AGT names the method; verb pattern of remove service (G-JD-DIALER).
         """
         return await self._runtime.execute(
             ops.AGENTS_REMOVE_SKILL,
@@ -278,7 +290,8 @@ class AgentSkills(Resource):
         """List Agent Skills: `GET /configuration/agentSkills`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: inferred (D-AGT names the method; path and list key follow the documented list pattern (§3)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-AGT names the method; path and list key follow the documented list pattern (§3).
         """
         return self._runtime.paginate(
             ops.AGENT_SKILLS_LIST,
@@ -298,7 +311,8 @@ class AgentSkills(Resource):
         """Get Agent Skill List Info: `GET /configuration/agentSkills/info`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: inferred (D-AGT names the method; documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-AGT names the method; documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.AGENT_SKILLS_INFO,
@@ -317,7 +331,8 @@ class AgentSkills(Resource):
         """Read Agent Skill: `GET /configuration/agentSkills/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Administer Agents').
-        Evidence: inferred (D-AGT names the method; object fields from portal help (livevox-api.md §8)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-AGT names the method; object fields from portal help (livevox-api.md §8).
         """
         return await self._runtime.fetch(
             ops.AGENT_SKILLS_READ,
@@ -343,7 +358,8 @@ class CallCenters(Resource):
         """List Call Centers: `GET /configuration/callCenters`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-CM, G-PHP, G-JD-METRICS list callCenters; item keys G-JD-METRICS, G-JD-SYNC, G-CM lvapi/CallCenter).
+        Evidence: code (path code, response code).
+        Sources: G-CM, G-PHP, G-JD-METRICS list callCenters; item keys G-JD-METRICS, G-JD-SYNC, G-CM lvapi/CallCenter.
         """
         return self._runtime.paginate(
             ops.CALL_CENTERS_LIST,
@@ -369,7 +385,8 @@ class CallCenters(Resource):
         fresh login.
 
         Agent sessions: refused. Roles: IT User, Sysadmin.
-        Evidence: doc (D-CC Create Call Center (path, roles, body keys); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG).
+        Evidence: inferred (path doc, body doc, response inferred).
+        Sources: D-CC Create Call Center (path, roles, body keys); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG.
         """
         return await self._runtime.create(
             ops.CALL_CENTERS_CREATE,
@@ -387,7 +404,8 @@ class CallCenters(Resource):
         """Get Call Center List Info: `GET /configuration/callCenters/info`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.CALL_CENTERS_INFO,
@@ -406,7 +424,8 @@ class CallCenters(Resource):
         """Read Call Center: `GET /configuration/callCenters/{id}`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CC names the method; path follows Read Agent (G-CM); fields are the D-CC create keys plus the callCenterId/clientId of the list item (G-CM lvapi/CallCenter)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CC names the method; path follows Read Agent (G-CM); fields are the D-CC create keys plus the callCenterId/clientId of the list item (G-CM lvapi/CallCenter).
         """
         return await self._runtime.fetch(
             ops.CALL_CENTERS_READ,
@@ -426,7 +445,8 @@ class CallCenters(Resource):
         """Update Call Center: `PUT /configuration/callCenters/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-CC create keys).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-CC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-CC create keys.
         """
         return await self._runtime.execute(
             ops.CALL_CENTERS_UPDATE,
@@ -445,7 +465,8 @@ class CallCenters(Resource):
         """Delete Call Center: `DELETE /configuration/callCenters/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC).
         """
         return await self._runtime.execute(
             ops.CALL_CENTERS_DELETE,
@@ -463,7 +484,8 @@ class CallCenters(Resource):
         """Get Call Center Related Objects: `GET /configuration/callCenters/{id}/related`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM); keys follow Service related objects (G-CM)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM); keys follow Service related objects (G-CM).
         """
         return await self._runtime.fetch(
             ops.CALL_CENTERS_RELATED,
@@ -483,7 +505,8 @@ class CallCenters(Resource):
         """Update Call Center Add Service: `PUT /configuration/callCenters/{id}/services/{serviceId}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CC names the method; path and verb mirror Update Agent Add Service (G-JD-DIALER)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CC names the method; path and verb mirror Update Agent Add Service (G-JD-DIALER).
         """
         return await self._runtime.execute(
             ops.CALL_CENTERS_ADD_SERVICE,
@@ -509,7 +532,8 @@ class Clients(Resource):
         Reads the client's internal settings; {id} is the client id.
 
         Agent sessions: refused. Roles: IT User, Sysadmin.
-        Evidence: doc (D-CLI Read Client Internal Settings (path, roles, keys, example for client 4199); answeringMachineDetection from G-CM ClientInternalDetails).
+        Evidence: doc (path doc, response doc).
+        Sources: D-CLI Read Client Internal Settings (path, roles, keys, example for client 4199); answeringMachineDetection from G-CM ClientInternalDetails.
         """
         return await self._runtime.fetch(
             ops.CLIENTS_READ_INTERNAL,
@@ -531,7 +555,8 @@ class Clients(Resource):
         client id.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-CM getClientGeneralSettings / ClientGeneralSettings; D-CLI names the method; answeringMachineOption values from G-NET Campaign API (livevox-api.md §8)).
+        Evidence: code (path code, response code).
+        Sources: G-CM getClientGeneralSettings / ClientGeneralSettings; D-CLI names the method; answeringMachineOption values from G-NET Campaign API (livevox-api.md §8).
         """
         return await self._runtime.fetch(
             ops.CLIENTS_READ_SETTINGS,
@@ -553,7 +578,8 @@ class Clients(Resource):
         keys are guesses.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CLI names the method; segment unpublished, voicePool follows the /clients/{id}/settings sub-resource pattern (G-CM); keys follow defaultVoiceId of ClientGeneralSettings and voice ids of D-UTIL/G-NET VoiceTalents).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CLI names the method; segment unpublished, voicePool follows the /clients/{id}/settings sub-resource pattern (G-CM); keys follow defaultVoiceId of ClientGeneralSettings and voice ids of D-UTIL/G-NET VoiceTalents.
         """
         return await self._runtime.fetch(
             ops.CLIENTS_READ_VOICE_POOL,
@@ -575,7 +601,8 @@ class Clients(Resource):
         keys are guesses.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CLI names the method; segment unpublished, messaging follows the /clients/{id}/settings sub-resource pattern (G-CM); keys guessed from message templates (D-MT allServices = client default)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CLI names the method; segment unpublished, messaging follows the /clients/{id}/settings sub-resource pattern (G-CM); keys guessed from message templates (D-MT allServices = client default).
         """
         return await self._runtime.fetch(
             ops.CLIENTS_READ_MESSAGING,
@@ -604,7 +631,8 @@ class ContactTimings(Resource):
         are the union of the two inconsistent D-CT role statements.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CT names the method; path follows the documented /info path; list key is the singular-camelCase pattern of §3.2; paging as D-LCID, D-SP).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CT names the method; path follows the documented /info path; list key is the singular-camelCase pattern of §3.2; paging as D-LCID, D-SP.
         """
         return self._runtime.paginate(
             ops.CONTACT_TIMINGS_LIST,
@@ -627,7 +655,8 @@ class ContactTimings(Resource):
         all clients. Roles are the union of the two inconsistent D-CT role statements.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: doc (D-CT Get Contact Timing List Info).
+        Evidence: doc (path doc, response doc).
+        Sources: D-CT Get Contact Timing List Info.
         """
         return await self._runtime.fetch(
             ops.CONTACT_TIMINGS_INFO,
@@ -648,7 +677,8 @@ class ContactTimings(Resource):
         Roles are the union of the two inconsistent D-CT role statements.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CT names the method; GET {id} follows Read Agent (G-CM); object fields unpublished, kept to id/name/description plus the system-wide flag of D-CT).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CT names the method; GET {id} follows Read Agent (G-CM); object fields unpublished, kept to id/name/description plus the system-wide flag of D-CT.
         """
         return await self._runtime.fetch(
             ops.CONTACT_TIMINGS_READ,
@@ -674,7 +704,8 @@ class DialingStrategies(Resource):
         """List Dialing Strategies: `GET /configuration/dialingStrategies`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Dialing Strategies').
-        Evidence: inferred (D-DS names the method; path is the documented create path; list key is the singular-camelCase pattern of §3.2; paging as D-LCID, D-SP).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-DS names the method; path is the documented create path; list key is the singular-camelCase pattern of §3.2; paging as D-LCID, D-SP.
         """
         return self._runtime.paginate(
             ops.DIALING_STRATEGIES_LIST,
@@ -696,7 +727,8 @@ class DialingStrategies(Resource):
         """Create Dialing Strategy: `POST /configuration/dialingStrategies`.
 
         Agent sessions: refused. Roles: Manager, Superuser, Sysadmin (a Manager needs 'Dialing Strategies').
-        Evidence: doc (D-DS Create Dialing Strategy (path, roles, body keys); retryDelay and the DialingSequenceItem shape inferred (doc truncated); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG).
+        Evidence: inferred (path doc, body inferred, response inferred).
+        Sources: D-DS Create Dialing Strategy (path, roles, body keys); retryDelay and the DialingSequenceItem shape inferred (doc truncated); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG.
         """
         return await self._runtime.create(
             ops.DIALING_STRATEGIES_CREATE,
@@ -714,7 +746,8 @@ class DialingStrategies(Resource):
         """Get Dialing Strategy List Info: `GET /configuration/dialingStrategies/info`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Dialing Strategies').
-        Evidence: inferred (D-DS names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-DS names the method; path and shape follow the documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.DIALING_STRATEGIES_INFO,
@@ -733,7 +766,8 @@ class DialingStrategies(Resource):
         """Read Dialing Strategy: `GET /configuration/dialingStrategies/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Dialing Strategies').
-        Evidence: inferred (D-DS names the method; GET {id} follows Read Agent (G-CM); object assumed to echo the D-DS create keys plus id (as Resource Groups, G-JD-METRICS)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-DS names the method; GET {id} follows Read Agent (G-CM); object assumed to echo the D-DS create keys plus id (as Resource Groups, G-JD-METRICS).
         """
         return await self._runtime.fetch(
             ops.DIALING_STRATEGIES_READ,
@@ -753,7 +787,8 @@ class DialingStrategies(Resource):
         """Update Dialing Strategy: `PUT /configuration/dialingStrategies/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Dialing Strategies').
-        Evidence: inferred (D-DS names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-DS create keys).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-DS names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-DS create keys.
         """
         return await self._runtime.execute(
             ops.DIALING_STRATEGIES_UPDATE,
@@ -772,7 +807,8 @@ class DialingStrategies(Resource):
         """Delete Dialing Strategy: `DELETE /configuration/dialingStrategies/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin (a Manager needs 'Dialing Strategies').
-        Evidence: inferred (D-DS names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-DS names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC).
         """
         return await self._runtime.execute(
             ops.DIALING_STRATEGIES_DELETE,
@@ -797,7 +833,8 @@ class LcidPackages(Resource):
         """List LCID Packages: `GET /configuration/lcidPackages`.
 
         Agent sessions: refused. Roles: Manager, Superuser, Sysadmin.
-        Evidence: doc (D-LCID List LCID Packages (path, count cap 1000); wrapper key and item id G-JD-METRICS; name inferred).
+        Evidence: code (path doc, response code).
+        Sources: D-LCID List LCID Packages (path, count cap 1000); wrapper key and item id G-JD-METRICS; name inferred.
         """
         return self._runtime.paginate(
             ops.LCID_PACKAGES_LIST,
@@ -819,7 +856,8 @@ class LcidPackages(Resource):
         The fall23 docs show this method without the client parameter.
 
         Agent sessions: refused. Roles: Manager, Superuser, Sysadmin.
-        Evidence: doc (D-LCID Get LCID Package List Info (example {size:1,lastModified:1337586262000})).
+        Evidence: doc (path doc, response doc).
+        Sources: D-LCID Get LCID Package List Info (example {size:1,lastModified:1337586262000}).
         """
         return await self._runtime.fetch(
             ops.LCID_PACKAGES_INFO,
@@ -838,7 +876,8 @@ class LcidPackages(Resource):
         """Read LCID Package: `GET /configuration/lcidPackages/{id}`.
 
         Agent sessions: refused. Roles: Manager, Superuser, Sysadmin.
-        Evidence: code (G-JD-METRICS reads GET /configuration/lcidPackages/{id} and its service[].id; name and phoneNumber inferred).
+        Evidence: code (path code, response code).
+        Sources: G-JD-METRICS reads GET /configuration/lcidPackages/{id} and its service[].id; name and phoneNumber inferred.
         """
         return await self._runtime.fetch(
             ops.LCID_PACKAGES_READ,
@@ -864,7 +903,8 @@ class MessageTemplates(Resource):
         """List Message Templates: `GET /configuration/messageTemplates`.
 
         Agent sessions: refused. Roles: IT User, Sysadmin.
-        Evidence: inferred (D-MT names the method; path is that of the documented /info and /related; list key is the singular-camelCase pattern of §3.2; paging as D-LCID, D-SP).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-MT names the method; path is that of the documented /info and /related; list key is the singular-camelCase pattern of §3.2; paging as D-LCID, D-SP.
         """
         return self._runtime.paginate(
             ops.MESSAGE_TEMPLATES_LIST,
@@ -884,7 +924,8 @@ class MessageTemplates(Resource):
         """Get Message Template List Info: `GET /configuration/messageTemplates/info`.
 
         Agent sessions: refused. Roles: IT User, Sysadmin.
-        Evidence: doc (D-MT Get Message Template List Info (example {size:64,lastModified:1366821378000})).
+        Evidence: doc (path doc, response doc).
+        Sources: D-MT Get Message Template List Info (example {size:64,lastModified:1366821378000}).
         """
         return await self._runtime.fetch(
             ops.MESSAGE_TEMPLATES_INFO,
@@ -903,7 +944,8 @@ class MessageTemplates(Resource):
         """Get Message Template Related Objects: `GET /configuration/messageTemplates/{id}/related`.
 
         Agent sessions: refused. Roles: IT User, Sysadmin.
-        Evidence: doc (D-MT Get Message Template Related Objects (path, allServices, service); service item shape {id} inferred; further keys truncated).
+        Evidence: doc (path doc, response doc).
+        Sources: D-MT Get Message Template Related Objects (path, allServices, service); service item shape {id} inferred; further keys truncated.
         """
         return await self._runtime.fetch(
             ops.MESSAGE_TEMPLATES_RELATED,
@@ -932,7 +974,8 @@ class ReportFormats(Resource):
         doc text mistakenly says "Lists Agents").
 
         Agent sessions: refused. Roles: IT User, Sysadmin.
-        Evidence: doc (D-RF List Formats (path, params, roles); list key reportFormat follows the singular-resource wrapper pattern (§3.2, G-CM ListRestResponse); item fields inferred from the D-RF description (fields, file type, delimiter)).
+        Evidence: inferred (path doc, response inferred).
+        Sources: D-RF List Formats (path, params, roles); list key reportFormat follows the singular-resource wrapper pattern (§3.2, G-CM ListRestResponse); item fields inferred from the D-RF description (fields, file type, delimiter).
         """
         return self._runtime.paginate(
             ops.REPORT_FORMATS_LIST,
@@ -952,7 +995,8 @@ class ReportFormats(Resource):
         """Get Format List Info: `GET /configuration/reportFormats/info`.
 
         Agent sessions: refused. Roles: IT User, Sysadmin.
-        Evidence: doc (D-RF Get Format List Info (path, client param, example {size,lastModified})).
+        Evidence: doc (path doc, response doc).
+        Sources: D-RF Get Format List Info (path, client param, example {size,lastModified}).
         """
         return await self._runtime.fetch(
             ops.REPORT_FORMATS_INFO,
@@ -978,7 +1022,8 @@ class ResourceGroups(Resource):
         """List Resource Groups: `GET /configuration/resourceGroups`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-JD-METRICS lists resourceGroups (wrapper key resourceGroup, item id); client param follows the documented list pattern (§3.1); roles D-CFG default).
+        Evidence: code (path code, response code).
+        Sources: G-JD-METRICS lists resourceGroups (wrapper key resourceGroup, item id); client param follows the documented list pattern (§3.1); roles D-CFG default.
         """
         return self._runtime.paginate(
             ops.RESOURCE_GROUPS_LIST,
@@ -1000,7 +1045,8 @@ class ResourceGroups(Resource):
         """Create Resource Group: `POST /configuration/resourceGroups`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: doc (D-RG Create Resource Group (path, client param, body keys, 201 {id}); roles unreadable, D-CFG default used).
+        Evidence: doc (path doc, body doc, response doc).
+        Sources: D-RG Create Resource Group (path, client param, body keys, 201 {id}); roles unreadable, D-CFG default used.
         """
         return await self._runtime.create(
             ops.RESOURCE_GROUPS_CREATE,
@@ -1018,7 +1064,8 @@ class ResourceGroups(Resource):
         """Get Resource Group List Info: `GET /configuration/resourceGroups/info`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-RG names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-RG names the method; path and shape follow the documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.RESOURCE_GROUPS_INFO,
@@ -1037,7 +1084,8 @@ class ResourceGroups(Resource):
         """Read Resource Group: `GET /configuration/resourceGroups/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-JD-METRICS reads resourceGroups/{id} (name, inboundService, outboundService); type/enabled assumed to echo the D-RG create keys).
+        Evidence: code (path code, response code).
+        Sources: G-JD-METRICS reads resourceGroups/{id} (name, inboundService, outboundService); type/enabled assumed to echo the D-RG create keys.
         """
         return await self._runtime.fetch(
             ops.RESOURCE_GROUPS_READ,
@@ -1057,7 +1105,8 @@ class ResourceGroups(Resource):
         """Update Resource Group: `PUT /configuration/resourceGroups/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-RG names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-RG create keys).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-RG names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-RG create keys.
         """
         return await self._runtime.execute(
             ops.RESOURCE_GROUPS_UPDATE,
@@ -1076,7 +1125,8 @@ class ResourceGroups(Resource):
         """Delete Resource Group: `DELETE /configuration/resourceGroups/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-RG names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-RG names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC).
         """
         return await self._runtime.execute(
             ops.RESOURCE_GROUPS_DELETE,
@@ -1101,7 +1151,8 @@ class ScreenPops(Resource):
         """List Screen Pops: `GET /configuration/screenPops`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Sysadmin.
-        Evidence: doc (D-SP List Screen Pops (path, params, next); list key G-CM ListRestResponse.screenPop; agent access D-CFG).
+        Evidence: code (path doc, response code).
+        Sources: D-SP List Screen Pops (path, params, next); list key G-CM ListRestResponse.screenPop; agent access D-CFG.
         """
         return self._runtime.paginate(
             ops.SCREEN_POPS_LIST,
@@ -1121,7 +1172,8 @@ class ScreenPops(Resource):
         """Get Screen Pop List Info: `GET /configuration/screenPops/info`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Sysadmin.
-        Evidence: doc (D-SP Get Screen Pop List Info (path, client param, example {size,lastModified}); agent access D-CFG).
+        Evidence: doc (path doc, response doc).
+        Sources: D-SP Get Screen Pop List Info (path, client param, example {size,lastModified}); agent access D-CFG.
         """
         return await self._runtime.fetch(
             ops.SCREEN_POPS_INFO,
@@ -1140,7 +1192,8 @@ class ScreenPops(Resource):
         """Read Screen Pop: `GET /configuration/screenPops/{id}`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Sysadmin.
-        Evidence: inferred (D-SP and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM lvapi/ScreenPop, ScreenPopDetail).
+        Evidence: inferred (path inferred, response code).
+        Sources: D-SP and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM lvapi/ScreenPop, ScreenPopDetail.
         """
         return await self._runtime.fetch(
             ops.SCREEN_POPS_READ,
@@ -1167,7 +1220,8 @@ class Services(Resource):
         """List Services: `GET /configuration/services`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-CM, G-PHP, G-JD-METRICS, G-JD-SYNC list services (callCenter filter, wrapper key service, item serviceId/name); callCenterId/direction from the G-CM Skill base class).
+        Evidence: code (path code, response code).
+        Sources: G-CM, G-PHP, G-JD-METRICS, G-JD-SYNC list services (callCenter filter, wrapper key service, item serviceId/name); callCenterId/direction from the G-CM Skill base class.
         """
         return self._runtime.paginate(
             ops.SERVICES_LIST,
@@ -1191,7 +1245,8 @@ class Services(Resource):
         under a new name; no body. Inbound services cannot be created.
 
         Agent sessions: refused. Roles: IT User, Superuser, Sysadmin.
-        Evidence: doc (D-SVC Create Service (query params service and name, no body, 201 {id}, roles; inbound note lv19/fall23)).
+        Evidence: doc (path doc, response doc).
+        Sources: D-SVC Create Service (query params service and name, no body, 201 {id}, roles; inbound note lv19/fall23).
         """
         return await self._runtime.create(
             ops.SERVICES_CREATE,
@@ -1208,7 +1263,8 @@ class Services(Resource):
         """Get Service List Info: `GET /configuration/services/info`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-SVC names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-SVC names the method; path and shape follow the documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.SERVICES_INFO,
@@ -1231,7 +1287,8 @@ class Services(Resource):
         Finds services by call direction and ACD feature code(s).
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-SVC (u17) names the method and its criteria (call direction, ACD feature codes); path follows FindMatchingAgents (G-CM findAgents) and D-UTIL auditLog/search; body key names inferred (§8)).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-SVC (u17) names the method and its criteria (call direction, ACD feature codes); path follows FindMatchingAgents (G-CM findAgents) and D-UTIL auditLog/search; body key names inferred (§8).
         """
         return self._runtime.paginate(
             ops.SERVICES_SEARCH,
@@ -1252,7 +1309,8 @@ class Services(Resource):
         """Read Service: `GET /configuration/services/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-CM getSkillGeneralProperties (SkillDetails); G-JD-SYNC reads name).
+        Evidence: code (path code, response code).
+        Sources: G-CM getSkillGeneralProperties (SkillDetails); G-JD-SYNC reads name.
         """
         return await self._runtime.fetch(
             ops.SERVICES_READ,
@@ -1273,7 +1331,8 @@ class Services(Resource):
         Only possible when the service has had no campaigns in the past 90 days.
 
         Agent sessions: refused. Roles: IT User, Superuser, Sysadmin.
-        Evidence: doc (D-SVC Delete Service (path, 204, 90-day rule, roles)).
+        Evidence: doc (path doc, response doc).
+        Sources: D-SVC Delete Service (path, 204, 90-day rule, roles).
         """
         return await self._runtime.execute(
             ops.SERVICES_DELETE,
@@ -1291,7 +1350,8 @@ class Services(Resource):
         """Get Service Related Objects: `GET /configuration/services/{id}/related`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-CM LvServiceRestService related (SkillRelatedDetails)).
+        Evidence: code (path code, response code).
+        Sources: G-CM LvServiceRestService related (SkillRelatedDetails).
         """
         return await self._runtime.fetch(
             ops.SERVICES_RELATED,
@@ -1310,7 +1370,8 @@ class Services(Resource):
         """Read Service Phone Settings: `GET /configuration/services/{id}/phone`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-CM SkillPhoneSettings; G-JD-METRICS services/{id}/phone).
+        Evidence: code (path code, response code).
+        Sources: G-CM SkillPhoneSettings; G-JD-METRICS services/{id}/phone.
         """
         return await self._runtime.fetch(
             ops.SERVICES_READ_PHONE,
@@ -1329,7 +1390,8 @@ class Services(Resource):
         """Read Service Settings: `GET /configuration/services/{id}/settings`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-CM Read Service Settings (SkillSettings; field types from that class)).
+        Evidence: code (path code, response code).
+        Sources: G-CM Read Service Settings (SkillSettings; field types from that class).
         """
         return await self._runtime.fetch(
             ops.SERVICES_READ_SETTINGS,
@@ -1351,7 +1413,8 @@ class Services(Resource):
         Sets the service's messaging template. Path and verb are not published.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-SVC names the method; PUT on a sub-resource + 204 follows Update Agent Add Service (G-JD-DIALER)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-SVC names the method; PUT on a sub-resource + 204 follows Update Agent Add Service (G-JD-DIALER).
         """
         return await self._runtime.execute(
             ops.SERVICES_UPDATE_MESSAGE_TEMPLATE,
@@ -1373,7 +1436,8 @@ class Services(Resource):
         published.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-SVC names the method; PUT + 204 follow Update Agent (G-JD-DIALER); open flag mirrors Create Call Center open (D-CC)).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-SVC names the method; PUT + 204 follow Update Agent (G-JD-DIALER); open flag mirrors Create Call Center open (D-CC).
         """
         return await self._runtime.execute(
             ops.SERVICES_UPDATE_OPEN_HOURS,
@@ -1396,7 +1460,8 @@ class Services(Resource):
         values (no new object), so repeating it is harmless: idempotent.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-JD-METRICS channel.ex posts {method, throttle} to services/{id}/pacing (not in readable docs); 204 follows the Update pattern).
+        Evidence: inferred (path code, body code, response inferred).
+        Sources: G-JD-METRICS channel.ex posts {method, throttle} to services/{id}/pacing (not in readable docs); 204 follows the Update pattern.
         """
         return await self._runtime.execute(
             ops.SERVICES_UPDATE_PACING,
@@ -1423,7 +1488,8 @@ class TermCodes(Resource):
         """List Term Codes: `GET /configuration/termCodes`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: code (G-CM getTermCodeList (client, service, count, offset; wrapper key termCode; item TermCode); agent access D-CFG).
+        Evidence: code (path code, response code).
+        Sources: G-CM getTermCodeList (client, service, count, offset; wrapper key termCode; item TermCode); agent access D-CFG.
         """
         return self._runtime.paginate(
             ops.TERM_CODES_LIST,
@@ -1444,7 +1510,8 @@ class TermCodes(Resource):
         """Create Term Code: `POST /configuration/termCodes`.
 
         Agent sessions: refused. Roles: IT User, Sysadmin.
-        Evidence: doc (D-TC Create Term Code (path, body table, example 201 {id}, roles)).
+        Evidence: doc (path doc, body doc, response doc).
+        Sources: D-TC Create Term Code (path, body table, example 201 {id}, roles).
         """
         return await self._runtime.create(
             ops.TERM_CODES_CREATE,
@@ -1461,7 +1528,8 @@ class TermCodes(Resource):
         """Get Term Code List Info: `GET /configuration/termCodes/info`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-TC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.TERM_CODES_INFO,
@@ -1480,7 +1548,8 @@ class TermCodes(Resource):
         """Read Term Code: `GET /configuration/termCodes/{id}`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM TermCode).
+        Evidence: inferred (path inferred, response code).
+        Sources: D-TC and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM TermCode.
         """
         return await self._runtime.fetch(
             ops.TERM_CODES_READ,
@@ -1500,7 +1569,8 @@ class TermCodes(Resource):
         """Update Term Code: `PUT /configuration/termCodes/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-TC create keys).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-TC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-TC create keys.
         """
         return await self._runtime.execute(
             ops.TERM_CODES_UPDATE,
@@ -1519,7 +1589,8 @@ class TermCodes(Resource):
         """Delete Term Code: `DELETE /configuration/termCodes/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-TC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC).
         """
         return await self._runtime.execute(
             ops.TERM_CODES_DELETE,
@@ -1544,7 +1615,8 @@ class TermCodeCategories(Resource):
         """List Term Code Categories: `GET /configuration/termCodeCategories`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC and D-CFG name the method; wrapper key category from G-CM ListRestResponse; path inferred (see create); params follow the documented list pattern (§3.1)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-TC and D-CFG name the method; wrapper key category from G-CM ListRestResponse; path inferred (see create); params follow the documented list pattern (§3.1).
         """
         return self._runtime.paginate(
             ops.TERM_CODE_CATEGORIES_LIST,
@@ -1565,7 +1637,8 @@ class TermCodeCategories(Resource):
         """Create Term Code Category: `POST /configuration/termCodeCategories`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC names the method; path unpublished (termCodeCategories chosen over termCodes/categories, camelCase plural like D-RG resourceGroups); POST + 201 {id} follow Create Term Code (D-TC)).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-TC names the method; path unpublished (termCodeCategories chosen over termCodes/categories, camelCase plural like D-RG resourceGroups); POST + 201 {id} follow Create Term Code (D-TC).
         """
         return await self._runtime.create(
             ops.TERM_CODE_CATEGORIES_CREATE,
@@ -1582,7 +1655,8 @@ class TermCodeCategories(Resource):
         """Get Term Code Category List Info: `GET /configuration/termCodeCategories/info`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC and D-CFG name the method; path inferred (see create); shape follows the documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-TC and D-CFG name the method; path inferred (see create); shape follows the documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.TERM_CODE_CATEGORIES_INFO,
@@ -1601,7 +1675,8 @@ class TermCodeCategories(Resource):
         """Read Term Code Category: `GET /configuration/termCodeCategories/{id}`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC and D-CFG name the method; path inferred (see create); GET {id} follows Read Agent (G-CM); fields id/name from the TermCode termCategoryId/termCategoryName pair (G-CM)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-TC and D-CFG name the method; path inferred (see create); GET {id} follows Read Agent (G-CM); fields id/name from the TermCode termCategoryId/termCategoryName pair (G-CM).
         """
         return await self._runtime.fetch(
             ops.TERM_CODE_CATEGORIES_READ,
@@ -1621,7 +1696,8 @@ class TermCodeCategories(Resource):
         """Update Term Code Category: `PUT /configuration/termCodeCategories/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC names the method; path inferred (see create); PUT {id} + 204 follow Update Agent (G-JD-DIALER)).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-TC names the method; path inferred (see create); PUT {id} + 204 follow Update Agent (G-JD-DIALER).
         """
         return await self._runtime.execute(
             ops.TERM_CODE_CATEGORIES_UPDATE,
@@ -1640,7 +1716,8 @@ class TermCodeCategories(Resource):
         """Delete Term Code Category: `DELETE /configuration/termCodeCategories/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC names the method; path inferred (see create); DELETE {id} + 204 follow Delete Agent (G-JD-DIALER)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-TC names the method; path inferred (see create); DELETE {id} + 204 follow Delete Agent (G-JD-DIALER).
         """
         return await self._runtime.execute(
             ops.TERM_CODE_CATEGORIES_DELETE,
@@ -1667,7 +1744,8 @@ class LivevoxResults(Resource):
         filter.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC and D-CFG name the method; wrapper key lvResult from G-CM ListRestResponse; path unpublished (lvResults after the key and the lvResultId field of D-TC); platform-wide per §8).
+        Evidence: inferred (path inferred, response code).
+        Sources: D-TC and D-CFG name the method; wrapper key lvResult from G-CM ListRestResponse; path unpublished (lvResults after the key and the lvResultId field of D-TC); platform-wide per §8.
         """
         return self._runtime.paginate(
             ops.LIVEVOX_RESULTS_LIST,
@@ -1687,7 +1765,8 @@ class LivevoxResults(Resource):
         """Read LiveVox Result: `GET /configuration/lvResults/{id}`.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-CFG names the method (a per-id read exists in LiveVox code, §8); path inferred (see list); object fields G-CM lvapi/LvResult).
+        Evidence: inferred (path inferred, response code).
+        Sources: D-CFG names the method (a per-id read exists in LiveVox code, §8); path inferred (see list); object fields G-CM lvapi/LvResult.
         """
         return await self._runtime.fetch(
             ops.LIVEVOX_RESULTS_READ,
@@ -1715,7 +1794,8 @@ class CustomOutcomes(Resource):
         service.
 
         Agent sessions: allowed. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-TC and D-CFG name the method; path is a sub-resource of the LiveVox result (pattern of /services/{id}/related, G-CM); keys customOutcome1..3 from G-CM reporting records and the portal Reporting Outcomes Mapper (§4.12, §8)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-TC and D-CFG name the method; path is a sub-resource of the LiveVox result (pattern of /services/{id}/related, G-CM); keys customOutcome1..3 from G-CM reporting records and the portal Reporting Outcomes Mapper (§4.12, §8).
         """
         return await self._runtime.fetch(
             ops.CUSTOM_OUTCOMES_READ,
@@ -1743,7 +1823,8 @@ class Users(Resource):
         Superusers do not see Sysadmin users in the result.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (D-USR names the method; wrapper key user from G-CM ListRestResponse; path and params follow List Agents (G-CM)).
+        Evidence: inferred (path inferred, response code).
+        Sources: D-USR names the method; wrapper key user from G-CM ListRestResponse; path and params follow List Agents (G-CM).
         """
         return self._runtime.paginate(
             ops.USERS_LIST,
@@ -1764,7 +1845,8 @@ class Users(Resource):
         """Create LiveVox User: `POST /configuration/users`.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (D-USR names the method and the power lists; path and 201 {id} follow Create Agent (D-AGT); body keys G-CM User).
+        Evidence: inferred (path inferred, body code, response inferred).
+        Sources: D-USR names the method and the power lists; path and 201 {id} follow Create Agent (D-AGT); body keys G-CM User.
         """
         return await self._runtime.create(
             ops.USERS_CREATE,
@@ -1781,7 +1863,8 @@ class Users(Resource):
         """Get LiveVox User List Info: `GET /configuration/users/info`.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (D-USR names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-USR names the method; path and shape follow the documented /info pattern (D-LCID, D-SP).
         """
         return await self._runtime.fetch(
             ops.USERS_INFO,
@@ -1804,7 +1887,8 @@ class Users(Resource):
         Finds users matching the criteria; LiveVox may match partially.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (D-USR names the method; path and body style follow FindMatchingAgents (G-CM findAgents); criteria keys are User fields (G-CM User)).
+        Evidence: inferred (path inferred, body inferred, response inferred).
+        Sources: D-USR names the method; path and body style follow FindMatchingAgents (G-CM findAgents); criteria keys are User fields (G-CM User).
         """
         return self._runtime.paginate(
             ops.USERS_SEARCH,
@@ -1825,7 +1909,8 @@ class Users(Resource):
         """Read LiveVox User: `GET /configuration/users/{id}`.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (D-USR names the method; GET {id} follows Read Agent (G-CM); object fields G-CM User).
+        Evidence: inferred (path inferred, response code).
+        Sources: D-USR names the method; GET {id} follows Read Agent (G-CM); object fields G-CM User.
         """
         return await self._runtime.fetch(
             ops.USERS_READ,
@@ -1847,7 +1932,8 @@ class Users(Resource):
         Services are not changed by an update; use add_service / remove_service.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (D-USR names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys G-CM User + D-USR power lists).
+        Evidence: inferred (path inferred, body code, response inferred).
+        Sources: D-USR names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys G-CM User + D-USR power lists.
         """
         return await self._runtime.execute(
             ops.USERS_UPDATE,
@@ -1866,7 +1952,8 @@ class Users(Resource):
         """Delete LiveVox User: `DELETE /configuration/users/{id}`.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (D-USR names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-USR names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER).
         """
         return await self._runtime.execute(
             ops.USERS_DELETE,
@@ -1888,7 +1975,8 @@ class Users(Resource):
         login.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (D-CC names the method (and the 5-minute refresh); path and verb mirror Update Agent Add Service (G-JD-DIALER)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-CC names the method (and the 5-minute refresh); path and verb mirror Update Agent Add Service (G-JD-DIALER).
         """
         return await self._runtime.execute(
             ops.USERS_ADD_SERVICE,
@@ -1907,7 +1995,8 @@ class Users(Resource):
         """Update LiveVox User Remove Service: `DELETE /configuration/users/{id}/services/{serviceId}`.
 
         Agent sessions: refused. Roles: Superuser, Sysadmin.
-        Evidence: inferred (Counterpart of Update LiveVox User Add Service (D-CC); path and verb mirror Update Agent Remove Service (G-JD-DIALER)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: Counterpart of Update LiveVox User Add Service (D-CC); path and verb mirror Update Agent Remove Service (G-JD-DIALER).
         """
         return await self._runtime.execute(
             ops.USERS_REMOVE_SERVICE,
@@ -1933,7 +2022,8 @@ class Voices(Resource):
         Lists all voice talents on the platform, including ones the caller cannot use.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-UTIL names the method; path under configuration/util like auditLog (D-UTIL); list key follows the singular-resource wrapper pattern (§3.2)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-UTIL names the method; path under configuration/util like auditLog (D-UTIL); list key follows the singular-resource wrapper pattern (§3.2).
         """
         return self._runtime.paginate(
             ops.VOICES_LIST,
@@ -1953,7 +2043,8 @@ class Voices(Resource):
         """Read Voice: `GET /configuration/util/voices/{id}`.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: inferred (D-UTIL names the method; GET {id} follows Read Agent (G-CM) under configuration/util; voice ids/names G-NET VoiceTalents (§8)).
+        Evidence: inferred (path inferred, response inferred).
+        Sources: D-UTIL names the method; GET {id} follows Read Agent (G-CM) under configuration/util; voice ids/names G-NET VoiceTalents (§8).
         """
         return await self._runtime.fetch(
             ops.VOICES_READ,
@@ -1984,7 +2075,8 @@ class AuditLog(Resource):
         and id (e.g. type SERVICE, id 4199), and by date range.
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
-        Evidence: doc (D-UTIL Find Matching Audit Log Entries (path, client/count/offset, body userId/type/id, roles); date keys startDate/endDate, list key and entry shape inferred (§3.2, §4.14)).
+        Evidence: inferred (path doc, body doc, response inferred).
+        Sources: D-UTIL Find Matching Audit Log Entries (path, client/count/offset, body userId/type/id, roles); date keys startDate/endDate, list key and entry shape inferred (§3.2, §4.14).
         """
         return self._runtime.paginate(
             ops.AUDIT_LOG_SEARCH,
