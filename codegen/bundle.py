@@ -112,6 +112,10 @@ def _check_sources(doc: dict[str, Any]) -> list[str]:
             problems.append(f"{where}: without a url, a note must say why")
         if url is not None and not str(url).startswith("https://"):
             problems.append(f"{where}: url must be an https:// link")
+    for entry in doc.get("x-livevox-omitted", []):
+        unknown = [k for k in cited_sources(str(entry.get("source", ""))) if k not in table]
+        if unknown or not str(entry.get("why", "")).strip():
+            problems.append(f"x-livevox-omitted {entry.get('method')}: needs a why and sources in the table")
     for path, method, op, _ in operations(doc):
         unknown = [k for k in cited_sources(str(op.get("x-livevox-source", ""))) if k not in table]
         if unknown:

@@ -133,6 +133,7 @@ def operation_context(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 "manager_power": op.get("x-livevox-manager-power"),
                 "idempotent": op["x-livevox-idempotent"],
                 "session_required": op.get("x-livevox-session-required", True),
+                "sends_access_token": any("access" in scheme for scheme in op.get("security", [])),
                 "evidence": op["x-livevox-evidence"],
                 "parts": {"body": None, **op["x-livevox-evidence-parts"]},
                 "source": " ".join(str(op["x-livevox-source"]).split()),

@@ -23,9 +23,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import os
 import ssl
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -58,6 +58,7 @@ from ._rate_limiter import Clock, LimiterStats, TokenBucket
 from ._resource import NO_ARGS
 from ._response import api_error, decode_json, decode_model, decode_page, throttle_error
 from ._retry import RetryBudget, RetryPolicy, parse_retry_after
+from ._session_api import SessionApi
 from ._session_pool import LiveVoxSession, Login, SessionPool
 from ._transport import HttpResponse, HttpTransport, RequestContext
 from ._unset import UNSET
@@ -143,7 +144,7 @@ class LiveVox(Resources):
         )
         self._api_version = api_version
         self._templates: dict[str, str] = {}
-        self._id_prefix = os.urandom(8).hex()  # request ids: unique per client, cheap per request
+        self._id_prefix = str(uuid.uuid4())[:24]  # request ids: UUIDs unique per client, cheap per request
         self._request_numbers = itertools.count(1)
         self._timeout = timeout
         self._deadline = deadline
@@ -166,6 +167,8 @@ class LiveVox(Resources):
         self.runtime = Runtime(self)
         """The documented seam under the resources: see `Runtime`."""
         self._bind_resources(self.runtime)
+        self.session = SessionApi(self._pool, self.runtime, self._send_on)
+        """The Session API for this client's own login: `validate`, `change_password`, …"""
 
     def __repr__(self) -> str:
         return f"<LiveVox {self._transport.base_url} sessions={len(self._pool.sessions)} {self._state}>"
@@ -274,6 +277,20 @@ class LiveVox(Resources):
                 status=getattr(exc, "status", None),
             )
 
+    async def _send_on(
+        self,
+        op: Operation,
+        session: LiveVoxSession,
+        path: Mapping[str, Any],
+        body: Any,
+        options: RequestOptions | None,
+    ) -> None:
+        """Send a Session API method for one given session of the pool; its answer is not read."""
+        if self._state != "open":
+            raise ConfigurationError(f"the client is {self._state}: use `async with LiveVox(...) as lv`")
+        payload = to_json(body) if body is not None else None
+        await self._attempts(op, session, path, {}, payload, options, lambda r, c: None)
+
     # -- the call loop -------------------------------------------------------------
 
     async def _call(
@@ -330,17 +347,15 @@ class LiveVox(Resources):
         throttled = 0
         renewed = False
         while True:
-            headers = {"Accept": "application/json"}
-            if payload is not None:
-                headers["Content-Type"] = "application/json"
+            headers = {"Accept": "application/json", "Content-Type": "application/json"}
             session_id = None
             if op.session_required:
                 session_id = await self._pool.session_id(session)
                 headers["LV-Session"] = session_id
-            elif op is SESSION_LOGIN:
+            elif op.sends_access_token:
                 headers["LV-Access"] = session.credentials.access_token
             context = RequestContext(
-                op.id, op.method, shown_path, f"{self._id_prefix}{next(self._request_numbers):08x}"
+                op.id, op.method, shown_path, f"{self._id_prefix}{next(self._request_numbers):012x}"
             )
             headers["LV_REQUEST_TRACKING_ID"] = context.request_id
 

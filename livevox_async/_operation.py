@@ -87,6 +87,8 @@ class Operation:
     """Safe to send again after a failure whose outcome is unknown."""
     session_required: bool
     """Needs an `LV-Session` header (every method but four Session ones)."""
+    sends_access_token: bool
+    """Sends the `LV-Access` token (login, and change password as LiveVox's own client does)."""
     evidence: Evidence
     """The weakest of `evidence_parts`."""
     evidence_parts: EvidenceParts

@@ -7,6 +7,7 @@ runtime (no HTTP here; the real runtime is tested elsewhere).
 from __future__ import annotations
 
 import inspect
+import keyword
 import os
 import re
 import shutil
@@ -305,7 +306,8 @@ def test_models_match_schema(generated: Generated) -> None:
         required = set(schema.get("required", []))
         for wire, node in schema["properties"].items():
             field = fields[wire]
-            assert field.name == generate.snake(wire), (name, wire)
+            python_name = generate.snake(wire) + ("_" if keyword.iskeyword(generate.snake(wire)) else "")
+            assert field.name == python_name, (name, wire)
             inner = expected_type(generated.doc, node)
             if wire in required:
                 assert field.default is attrs.NOTHING, (name, wire)

@@ -520,6 +520,26 @@ class Clients(Resource):
 
     __slots__ = ()
 
+    async def read_own_internal(
+        self,
+        *,
+        options: RequestOptions | None = None,
+    ) -> models.ClientInternalSettings:
+        """Read Client Internal Settings: `GET /configuration/clients/internal`.
+
+        Reads the internal settings of the caller's own client (the documented form
+        without {id}).
+
+        Agent sessions: refused. Roles: IT User, Sysadmin.
+        Evidence: doc (path doc, response doc).
+        Sources: D-CLI Read Client Internal Settings: GET /configuration/clients/[{id}/]internal, id optional (path, roles, keys); answeringMachineDetection from G-CM ClientInternalDetails.
+        """
+        return await self._runtime.fetch(
+            ops.CLIENTS_READ_OWN_INTERNAL,
+            models.ClientInternalSettings,
+            options=options,
+        )
+
     async def read_internal(
         self,
         id: int,
@@ -1193,7 +1213,7 @@ class ScreenPops(Resource):
 
         Agent sessions: allowed. Roles: IT User, Manager, Sysadmin.
         Evidence: inferred (path inferred, response code).
-        Sources: D-SP and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM lvapi/ScreenPop, ScreenPopDetail.
+        Sources: D-SP and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM lvapi/ScreenPop, ScreenPopDetail, whose associatedService is a List<Skill>: G-CM's class of List Services items, id key serviceId.
         """
         return await self._runtime.fetch(
             ops.SCREEN_POPS_READ,
@@ -2071,12 +2091,12 @@ class AuditLog(Resource):
     ) -> Paginator[models.AuditLogEntry]:
         """Find Matching Audit Log Entries: `POST /configuration/util/auditLog/search`.
 
-        Finds audit log entries, optionally by the user who made them, by object type
-        and id (e.g. type SERVICE, id 4199), and by date range.
+        Finds the audit log entries of a date range (mandatory), optionally only those
+        made by one user, or about one object (type and id, e.g. type SERVICE, id 4199).
 
         Agent sessions: refused. Roles: IT User, Manager, Superuser, Sysadmin.
         Evidence: inferred (path doc, body doc, response inferred).
-        Sources: D-UTIL Find Matching Audit Log Entries (path, client/count/offset, body userId/type/id, roles); date keys startDate/endDate, list key and entry shape inferred (§3.2, §4.14).
+        Sources: D-UTIL Find Matching Audit Log Entries (path, client/count/offset, roles; body userId/type/id and the mandatory dateRange, u17 and lv19 copies); dateRange inner keys cut off in every copy, from/to inferred; list key and entry shape inferred (§3.2, §4.14).
         """
         return self._runtime.paginate(
             ops.AUDIT_LOG_SEARCH,

@@ -7,7 +7,7 @@ import pytest
 
 from livevox_async import OPERATIONS
 
-CONFIGURATION = [op for op in OPERATIONS.values() if op.session_required]
+CONFIGURATION = [op for op in OPERATIONS.values() if op.category == "configuration"]
 AGENT_ALLOWED = [op for op in CONFIGURATION if op.agent_allowed]
 
 
