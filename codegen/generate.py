@@ -8,6 +8,7 @@ These modules come out, all deterministic:
   pyproject.toml) through our templates in `codegen/templates/models/`;
 - `operations.py`: one `Operation` per schema operation;
 - `resources.py`: one class per family with a typed method per operation;
+- `raw.py`: the same methods on `lv.raw`, answering wire JSON instead of models;
 - `sources.py`: the source table the operations cite (`schema/sources.yaml`).
 """
 
@@ -215,13 +216,13 @@ def render(doc: dict[str, Any]) -> dict[str, str]:
         undefined=jinja2.StrictUndefined,
     )
     ops = operation_context(doc)
+    families = family_context(doc, ops)
     return {
         "__init__.py": f'{HEADER}\n"""Code generated from schema/."""\n',
         "models.py": render_models(doc),
         "operations.py": env.get_template("operations.py.jinja2").render(header=HEADER, operations=ops),
-        "resources.py": env.get_template("resources.py.jinja2").render(
-            header=HEADER, families=family_context(doc, ops)
-        ),
+        "resources.py": env.get_template("resources.py.jinja2").render(header=HEADER, families=families),
+        "raw.py": env.get_template("raw.py.jinja2").render(header=HEADER, families=families),
         "sources.py": env.get_template("sources.py.jinja2").render(
             header=HEADER,
             sources=[{"key": key, "note": None, **entry} for key, entry in doc["x-livevox-sources"].items()],

@@ -55,6 +55,7 @@ from ._operation import Operation, Param
 from ._options import RequestOptions
 from ._pagination import Page, Paginator, id_reader
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
+from ._raw_request import request_operation
 from ._resource import NO_ARGS
 from ._response import api_error, decode_json, decode_model, decode_page, throttle_error
 from ._retry import RetryBudget, RetryPolicy, parse_retry_after
@@ -62,6 +63,7 @@ from ._session_api import SessionApi
 from ._session_pool import LiveVoxSession, Login, SessionPool
 from ._transport import HttpResponse, HttpTransport, RequestContext
 from ._unset import UNSET
+from ._wire import WireAnswer, decode_wire
 
 T = TypeVar("T")
 Decode = Callable[[HttpResponse, RequestContext], T]
@@ -220,6 +222,24 @@ class LiveVox(Resources):
     def preflight(self, op: Operation) -> str | None:
         """Why no session of this client may call `op` (local role check), or None."""
         return self._pool.refusal(op)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        json: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Any LiveVox call by verb and unversioned path; the answer's JSON (None when empty).
+
+        The way around a missing or wrong operation; see `Runtime.request`.
+
+            raw = await lv.request("GET", "/configuration/agents/17")
+            page = await lv.request("GET", "/configuration/campaigns", query={"count": 10, "offset": 0})
+        """
+        return await self.runtime.request(method, path, query=query, json=json, options=options)
 
     # -- sessions ----------------------------------------------------------------
 
@@ -473,9 +493,9 @@ class LiveVox(Resources):
 
     def _paths(self, op: Operation, values: Mapping[str, Any]) -> tuple[str, str]:
         """The path to send and the one to show (secret parameters redacted)."""
-        template = self._templates.get(op.id)
+        template = self._templates.get(op.path)
         if template is None:
-            template = self._templates[op.id] = versioned(op.path, self._api_version)
+            template = self._templates[op.path] = versioned(op.path, self._api_version)
         params = op.path_params()
         if not params:
             return template, template
@@ -583,6 +603,43 @@ class Runtime:
     ) -> Any:
         """Send `op` and return its 200 body as parsed JSON, as LiveVox sent it (no model)."""
         return await self._client._call(op, path, query, None, options, lambda r, c: decode_json(op, r, c))
+
+    async def send(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> WireAnswer:
+        """Send `op` and return its success answer undecoded: status and parsed JSON (None if empty).
+
+        What `lv.raw.<family>.<method>(...)` and the probe use: no model between LiveVox
+        and the caller, so a key the schema names wrongly never hides the data.
+        """
+        return await self._client._call(op, path, query, body, options, lambda r, c: decode_wire(op, r, c))
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        json: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Send `method path` (unversioned, e.g. `/configuration/agents/17`); its JSON or None.
+
+        A path the table knows is sent as its operation (the role check applies); any other
+        as it is (`livevox_async._raw_request`). Sessions, re-login, the limiter and typed
+        errors as for every call; retried only when the verb is idempotent (not POST).
+        """
+        op, values = request_operation(method, path)
+        answer = await self._client._call(
+            op, values, query or NO_ARGS, json, options, lambda r, c: decode_wire(op, r, c)
+        )
+        return answer.data
 
     async def create(
         self,

@@ -25,6 +25,7 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
 )
+from ._mismatch import schema_mismatch
 from ._operation import Operation
 from ._pagination import Page
 from ._permissions import permission_error
@@ -40,7 +41,6 @@ ERROR_CLASSES: dict[int, type[APIError]] = {
     429: RateLimitError,
 }
 MAX_MESSAGE = 300
-SCHEMA_MISMATCH = "answer does not match the schema"
 
 
 def error_body(response: HttpResponse) -> tuple[int | None, str | None]:
@@ -148,7 +148,7 @@ def decode_json(op: Operation, response: HttpResponse, context: RequestContext) 
 def _with_context(
     error: DecodeError, op: Operation, response: HttpResponse, context: RequestContext
 ) -> DecodeError:
-    return _decode_error(op, response, context, SCHEMA_MISMATCH, error.problems)
+    return _decode_error(op, response, context, schema_mismatch(op), error.problems)
 
 
 def decode_model(op: Operation, response: HttpResponse, context: RequestContext, model: type[T]) -> T:
@@ -168,13 +168,13 @@ def decode_page(
     assert op.list_key is not None
     data = decode_json(op, response, context)
     if not isinstance(data, dict):
-        raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$: expected a JSON object"])
+        raise _decode_error(op, response, context, schema_mismatch(op), ["$: expected a JSON object"])
     raw = data.get(op.list_key)
     if raw is None:
         raw = []  # LiveVox may leave the key out of an empty page; a wrong type is decoded (and refused)
     next_uri = data.get("next")
     if not isinstance(next_uri, str | None):
-        raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$.next: expected a string"])
+        raise _decode_error(op, response, context, schema_mismatch(op), ["$.next: expected a string"])
     try:
         items = structure(raw, list[model], path=f"$.{op.list_key}")  # type: ignore[valid-type]
     except DecodeError as exc:

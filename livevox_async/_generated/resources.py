@@ -12,6 +12,7 @@ from .._pagination import Paginator
 from .._resource import Resource, Runtime
 from . import models
 from . import operations as ops
+from .raw import Raw
 
 
 class Agents(Resource):
@@ -2150,6 +2151,8 @@ class Resources:
     """Voices (Utilities)."""
     audit_log: AuditLog
     """Audit Log (Utilities)."""
+    raw: Raw
+    """Every method above again, answering wire JSON instead of models (`lv.raw.agents.read`)."""
 
     def _bind_resources(self, runtime: Runtime) -> None:
         self.agents = Agents(runtime)
@@ -2171,3 +2174,4 @@ class Resources:
         self.users = Users(runtime)
         self.voices = Voices(runtime)
         self.audit_log = AuditLog(runtime)
+        self.raw = Raw(runtime)
