@@ -71,6 +71,16 @@ class SessionApi:
         return self._pool.sessions[0]
 
     @property
+    def kind(self) -> str:
+        """`"user"` or `"agent"`: the kind of the client's session."""
+        return self._own.kind
+
+    @property
+    def role(self) -> str | None:
+        """The user's role, as the credentials declare it (LiveVox does not say); None if not."""
+        return self._own.credentials.role
+
+    @property
     def days_until_password_expires(self) -> int | None:
         """What the last login answered; None before the first login or when LiveVox did not say."""
         login = self._own.login

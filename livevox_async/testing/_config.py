@@ -11,6 +11,7 @@ from typing import TypeAlias
 
 import attrs
 
+from ._drift import Drift
 from ._faults import FaultPlan
 
 Latency: TypeAlias = float | tuple[float, float] | None
@@ -62,6 +63,8 @@ class SimulatorConfig:
     hidden_rate_limit: bool = False
     latency: Latency = attrs.field(default=None, converter=check_latency)
     faults: FaultPlan = attrs.field(factory=FaultPlan)
+    drift: Drift = attrs.field(factory=Drift)
+    """Answers that deviate from the schema on purpose (`Drift.sample()`), copied into `sim.drift`."""
     host: str = "127.0.0.1"
     port: int = 0
     access_tokens: int = attrs.field(default=5, validator=_at_least_one)

@@ -25,6 +25,7 @@ from .._credentials import Credentials
 from ._app import Engine, LoggedRequest
 from ._clock import SimClock
 from ._config import Latency, SimulatorConfig, check_latency
+from ._drift import Drift
 from ._families import KNOWN_POWERS, ROLE_IDS
 from ._faults import FaultPlan
 from ._ratelimit import RateLimit
@@ -63,6 +64,7 @@ class Simulator:
         self.set_rate_limit(
             self.config.rate_limit, burst=self.config.rate_burst, hidden=self.config.hidden_rate_limit
         )
+        self._engine.drift = Drift(self.config.drift.changes)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -167,6 +169,11 @@ class Simulator:
     @faults.setter
     def faults(self, plan: FaultPlan) -> None:
         self._engine.faults = plan
+
+    @property
+    def drift(self) -> Drift:
+        """The live drift: `sim.drift.add(KeyRenamed("agents.read", "loginId", "loginName"))`."""
+        return self._engine.drift
 
     def set_rate_limit(self, rate: float | None, *, burst: float = 1.0, hidden: bool = False) -> None:
         """Limit each access token to `rate` requests/second (None: no limit).
