@@ -16,6 +16,7 @@ its verb is idempotent (GET, PUT, DELETE: never a POST).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 import attrs
@@ -25,6 +26,8 @@ from ._generated.operations import OPERATIONS
 from ._operation import EvidenceParts, Operation, Param
 
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
+SESSION_ID_LIKE = re.compile(r"[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}")
+"""A path segment shaped like a session id (a UUID): redacted in logs and errors."""
 
 
 def _segments(path: str) -> list[str]:
@@ -53,14 +56,20 @@ def _known(method: str, segments: list[str]) -> tuple[Operation, dict[str, str]]
 
 
 def _unknown(method: str, segments: list[str]) -> tuple[Operation, dict[str, str]]:
-    """A path the table does not know: every segment a parameter, no role check (LiveVox decides)."""
+    """A path the table does not know: every segment a parameter, no role check (LiveVox decides).
+
+    A segment shaped like a session id is kept out of logs and errors, as the table's are.
+    """
     names = [f"p{i}" for i in range(len(segments))]
     op = Operation(
         id="request",
         summary=f"{method} request",
         method=method,
         path="".join(f"/{{{n}}}" for n in names),
-        params=tuple(Param(n, n, "path", True, str) for n in names),
+        params=tuple(
+            Param(n, n, "path", True, str, secret=bool(SESSION_ID_LIKE.fullmatch(s)))
+            for n, s in zip(names, segments, strict=True)
+        ),
         body=None,
         result=None,
         status=200,

@@ -231,3 +231,14 @@ async def test_every_raw_list_is_one_page_of_its_typed_twin(livevox_sim: Simulat
         page = await getattr(lv.raw, op.family).list(count=3)
     assert op.list_key is not None
     assert [structure(item, op.result) for item in page[op.list_key]] == typed
+
+
+async def test_a_session_id_in_an_unknown_path_is_redacted_where_the_sdk_shows_the_path(
+    livevox_sim: Simulator,
+) -> None:
+    secret = "38de9bcc-7425-4392-b821-99026632c369"
+    async with client(livevox_sim) as lv:
+        with pytest.raises(NotFoundError) as caught:
+            await lv.request("GET", f"/session/unknown/{secret}")
+    assert caught.value.path == "/session/unknown/***"
+    assert f"[request, GET /session/unknown/***, request id {caught.value.request_id}]" in str(caught.value)
