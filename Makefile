@@ -23,12 +23,17 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -X dev -m pytest -q $(PYTEST_ARGS)
 
+# Tests that `make check` type-checks too, one mypy run per entry: a test directory is no
+# package, so its conftest.py and helpers are top-level modules, as pytest imports them.
+TYPED_TESTS := tests/test_*.py tests/simulator tests/fidelity
+
 check: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m codegen.bundle --check
 	$(BIN)/python -m codegen.generate --check
 	$(BIN)/python -m mypy
+	$(foreach tests,$(TYPED_TESTS),$(BIN)/python -m mypy $(tests) && ) true
 
 generate: $(STAMP)
 	$(BIN)/python -m codegen.generate

@@ -282,13 +282,15 @@ class _Exporter:
             return
         assert plan.list_op is not None
         info = plan.info_op if plan.info_op is not None and not self._refused([plan.info_op]) else None
+        items_file = self.checkpoint.items_file(plan.name)
+        resumed_at = _valid_lines(items_file)
         before = await self._info(info, ck)
-        report = await self._listing_pass(plan, ck, before)
-        if info is not None and ck.get("resumed_at") is None:
+        report = await self._listing_pass(plan, ck, before, start=resumed_at)
+        if info is not None and not resumed_at:
             after = await self._info(info, ck)
             if after is not None and before is not None and after.last_modified != before.last_modified:
                 log(logging.INFO, "export lists %s again: it changed while listed", plan.name)
-                report = await self._listing_pass(plan, ck, None)
+                report = await self._listing_pass(plan, ck, None, start=0)
                 again = await self._info(info, ck)
                 if again is not None and again.last_modified != after.last_modified:
                     report.note("the family changed while it was listed; objects may be missing")
@@ -304,21 +306,24 @@ class _Exporter:
         return listed
 
     async def _listing_pass(
-        self, plan: FamilyPlan, ck: dict[str, Any], info: models.ListInfo | None
+        self, plan: FamilyPlan, ck: dict[str, Any], info: models.ListInfo | None, *, start: int
     ) -> ListReport:
-        """Append the ids not yet in the items file; the walk's report."""
+        """Walk the list from offset `start`, appending the ids not yet in the items file.
+
+        `start` is the number of ids already in the file when resuming (never past where the
+        walk stopped, since repeats are not written), or 0 for a pass over the whole list.
+        """
         assert plan.list_op is not None
         items_file = self.checkpoint.items_file(plan.name)
-        start = _valid_lines(items_file)
-        seen = [item[plan.id_key] for item in _read_lines(items_file)] if start else []
+        written = _valid_lines(items_file)
+        seen = [item[plan.id_key] for item in _read_lines(items_file)] if written else []
         paginator = self.lv.runtime.paginate(plan.list_op, dict)
         pages: AsyncIterator[Page[Any]]
-        if start == 0 and info is not None:
+        if not written and info is not None:
             pages = paginator.concurrent_pages(concurrency=self.concurrency, total=info.size)
         else:
-            ck["resumed_at"] = start
             pages = paginator.pages(start=start, seen=seen)
-        done = start
+        done = written
         with items_file.open("ab") as f:
             async for page in pages:
                 f.write(b"".join(self._item_line(plan, page, item) for item in page.raw))

@@ -22,7 +22,7 @@ paginator asks the server at the boundary (one more page) instead of believing e
   and plans its next offsets with the server's real page size;
 - `/info` larger than the list (10**7 for 25): the first empty page ends the walk;
   smaller (0, negative): the walk follows the pages until the list ends;
-- no `next` although `/info` promised more: one more page is asked for;
+- no `next` although `/info` promised more, or on a full page: one more page is asked for;
 - an id already listed (overlapping pages, a repeated page, a `next` walking back) is
   dropped, so each id comes once; a page holding *only* ids already listed means the
   server ignores `offset` or loops, and the walk stops with `PaginationError`;
@@ -198,6 +198,9 @@ class _Walk(Generic[T]):
         self.stride = paginator._page_size
         self.concurrency = concurrency if expected is not None and expected > 0 else 1
         self.seen = set(seen)
+        """Every id known: listed before this walk (a resume) or during it."""
+        self.walked: set[Hashable] = set()
+        """Ids met during this walk: a page of only these means offset is ignored."""
         self.in_flight: dict[int, asyncio.Future[Page[T]]] = {}
         self.abandoned: list[asyncio.Future[Page[T]]] = []
         """Prefetched pages the cursor went past (cancelled, awaited at the end)."""
@@ -246,14 +249,22 @@ class _Walk(Generic[T]):
 
     def _fresh(self, page: Page[T]) -> Page[T] | None:
         """The page without ids already listed, cut to max_items; None when nothing is left."""
-        keep = [i for i, raw in enumerate(page.raw) if self._is_new(raw, page.offset + i)]
-        if page.raw and not keep:
+        ids = [self._id(raw, page.offset + i) for i, raw in enumerate(page.raw)]
+        if ids and all(item_id is not None and item_id in self.walked for item_id in ids):
             raise PaginationError(
                 f"{self.p._what}: every item of the page at offset {page.offset} was already listed "
                 "(the server ignores offset, or its pages loop)",
                 operation=self.p._what,
                 offset=page.offset,
             )
+        keep = []
+        for index, item_id in enumerate(ids):
+            if item_id is None or item_id not in self.seen:
+                keep.append(index)
+            elif item_id in self.walked:
+                self.report.repeated += 1  # (ids known from before this walk are not repeats)
+        self.walked.update(ids)
+        self.seen.update(ids)
         room = self.p._max_items - self.report.delivered if self.p._max_items is not None else len(keep)
         keep = keep[:room]
         self.report.delivered += len(keep)
@@ -263,24 +274,20 @@ class _Walk(Generic[T]):
             return page
         return attrs.evolve(page, items=[page.items[i] for i in keep], raw=[page.raw[i] for i in keep])
 
-    def _is_new(self, raw: dict[str, Any], position: int) -> bool:
+    def _id(self, raw: dict[str, Any], position: int) -> Hashable | None:
+        """The item's id (checked to fit in 64 bits); None without `id_of` or an id."""
         if self.p._id_of is None:
-            return True
+            return None
         item_id = self.p._id_of(raw)
         if item_id is None:
             self.report.unidentified += 1
-            return True
-        if type(item_id) is int and item_id not in ID_RANGE:
+        elif type(item_id) is int and item_id not in ID_RANGE:
             raise PaginationError(
                 f"{self.p._what}: the id at offset {position} does not fit in 64 bits ({item_id})",
                 operation=self.p._what,
                 offset=position,
             )
-        if item_id in self.seen:
-            self.report.repeated += 1
-            return False
-        self.seen.add(item_id)
-        return True
+        return item_id
 
     def _advance(self, page: Page[T]) -> bool:
         """Move the cursor past `page`; False when the list has ended."""
@@ -294,8 +301,10 @@ class _Walk(Generic[T]):
             self.report.short_pages += 1
             self.stride = count  # the server's real page size: plan by it from now on
         if page.next is None:
-            # No `next` although /info promised more: ask the next offset, the server decides.
-            return expected is not None and self.cursor - self.start < expected
+            # No `next`, yet /info promised more or the page was full: ask the next offset,
+            # the server decides (one request, and only when its signals disagree).
+            promised = expected is not None and self.report.delivered < expected
+            return promised or count >= self.stride
         return True
 
     def _ended_empty(self, page: Page[T]) -> None:

@@ -25,6 +25,7 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
 )
+from ._json import JSONDecodeError, loads
 from ._mismatch import schema_mismatch
 from ._operation import Operation
 from ._pagination import Page
@@ -139,8 +140,8 @@ def decode_json(op: Operation, response: HttpResponse, context: RequestContext) 
     if content_type and not content_type.endswith("json"):
         raise _decode_error(op, response, context, f"expected a JSON answer, got {content_type}")
     try:
-        return orjson.loads(response.body)
-    except orjson.JSONDecodeError as exc:
+        return loads(response.body)  # exact integers, however large
+    except JSONDecodeError as exc:
         message = f"answer is not valid JSON ({exc.msg} at byte {exc.pos} of {len(response.body)})"
         raise _decode_error(op, response, context, message) from None
 

@@ -525,6 +525,7 @@ def test_aware_datetime_in_another_zone_encodes_as_utc_epoch_ms() -> None:
     assert unstructure(ListInfo(size=1, last_modified=when)) == {"size": 1, "lastModified": 1337586262123}
     back = from_json(b'{"size": 1, "lastModified": 1337586262123}', ListInfo)
     assert back.last_modified == when
+    assert isinstance(back.last_modified, datetime)
     assert back.last_modified.tzinfo is not None
     assert back.last_modified.utcoffset() == timedelta(0)
 

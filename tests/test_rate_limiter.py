@@ -181,10 +181,12 @@ async def test_throttle_cuts_the_rate_once_per_window_then_climbs_back() -> None
     assert bucket.rate == pytest.approx(80)
     assert bucket.stats().throttles == 2
     assert bucket.stats().cuts == 1
-    rates = []
+    rates: list[float] = []
     for _ in range(12):
         await clock.advance(0.5)
-        rates.append(bucket.rate)
+        rate = bucket.rate
+        assert rate is not None  # limiting since the first throttle
+        rates.append(rate)
     assert rates == sorted(rates)  # climbs monotonically
     assert rates[-1] == pytest.approx(100)  # capped at the configured maximum
 

@@ -4,8 +4,11 @@ It answers like LiveVox as far as it is publicly known (see the schema): logins 
 access tokens, sessions that expire when idle, the agent allow-list and user roles,
 CRUD with LiveVox's status codes and error bodies, lists with `next` and `/info`,
 searches and related objects over deterministic seeded data. Knobs make it misbehave
-on purpose: a per-token rate limit, latency, and faults (5xx, resets, truncated or
-malformed answers, expired sessions).
+on purpose: a per-token rate limit, latency, faults (5xx, resets, truncated or
+malformed answers, expired sessions, compression bombs, endless or huge bodies, ids
+above 64 bits, deep nesting), list quirks (`ListQuirks`: capped pages, a lying `/info`,
+ignored offsets, overlapping pages, runaway `next`, 404 for empty pages, records that
+vanish or appear while a client reads) and accounts locked after failed logins.
 
 In a test (the `livevox_sim` pytest fixture does this for you):
 
@@ -31,6 +34,7 @@ from ._drift import (
     StringForInteger,
 )
 from ._faults import FAULT_KINDS, FaultKind, FaultPlan
+from ._quirks import ListQuirks
 from ._simulator import Simulator
 from ._store import Store
 
@@ -44,6 +48,7 @@ __all__ = [
     "KeyRenamed",
     "Latency",
     "ListKeyChanged",
+    "ListQuirks",
     "LoggedRequest",
     "Simulator",
     "SimulatorConfig",

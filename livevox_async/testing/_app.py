@@ -11,8 +11,10 @@ Every request goes through the same steps, in this order:
 5. authentication (`LV-Session`, 401) and authorisation (agent allow-list, roles,
    Manager powers; 403) from the operation table;
 6. parameters and body, checked against the table and the models (400);
-7. the operation's handler (`_handlers.py`);
-8. faults applied to the answer — reset, truncate, malformed JSON, HTML page.
+7. the operation's handler (`_handlers.py`), with the list quirks (`ListQuirks`) and
+   the failed-login lockout (`Lockout`);
+8. faults applied to the answer — reset, truncate, malformed JSON, HTML page, and the
+   costly ones: gzip bomb, endless or huge body, big ids, deep nesting.
 
 Each request is appended to the request log once it has been answered.
 """
@@ -33,7 +35,9 @@ from ._config import Latency
 from ._drift import Drift
 from ._faults import ANSWER_KINDS, ERROR_STATUS_KINDS, FaultKind, FaultPlan, corrupt_answer
 from ._handlers import Call, Handler, decode_body, handler_for, parse_params
+from ._lockout import Lockout
 from ._problem import Problem
+from ._quirks import ListQuirks
 from ._ratelimit import RateLimit
 from ._sessions import Caller, Session, SessionKind, Sessions, refusal
 from ._store import Store
@@ -111,10 +115,14 @@ class Engine:
         latency: Latency,
         seed: int,
         log_requests: bool,
+        list_quirks: ListQuirks,
+        lockout: Lockout,
     ) -> None:
         self.store = store
         self.sessions = sessions
         self.faults = faults
+        self.list_quirks = list_quirks
+        self.lockout = lockout
         self.rate_limit = rate_limit
         self.latency = latency
         self.log: list[LoggedRequest] = []
@@ -157,7 +165,7 @@ class Engine:
             status, body, headers = problem.status, problem.body(), problem.headers
         self._record(request, op, status, session, token_index, fault)
         if fault in ANSWER_KINDS:
-            return await corrupt_answer(request, fault, status, body)
+            return await corrupt_answer(request, fault, status, body, self.faults)
         if body is None:
             return web.Response(status=status, headers=headers)
         return web.Response(status=status, body=body, content_type="application/json", headers=headers)
@@ -248,6 +256,8 @@ class Engine:
             version,
             caller,
             session,
+            self.list_quirks,
+            self.lockout,
         )
 
     def _caller(self, session: Session) -> Caller:

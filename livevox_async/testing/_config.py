@@ -13,6 +13,8 @@ import attrs
 
 from ._drift import Drift
 from ._faults import FaultPlan
+from ._lockout import check_limit
+from ._quirks import ListQuirks
 
 Latency: TypeAlias = float | tuple[float, float] | None
 """Per-request delay: fixed seconds, a uniform `(low, high)` range, or none."""
@@ -52,7 +54,9 @@ class SimulatorConfig:
     sliding session expiry (2 hours). `rate_limit` (requests/second per access token,
     None for no limit) with `rate_burst` and `hidden_rate_limit` (429 without
     `Retry-After`); `latency` delays every answer; `faults` is copied into the
-    simulator's live `FaultPlan`. `port=0` picks a free port.
+    simulator's live `FaultPlan`, `list_quirks` into its live `ListQuirks` (lists,
+    searches and `/info` that misbehave). `max_failed_logins` locks an account after that
+    many wrong passwords in a row (None: never). `port=0` picks a free port.
     """
 
     seed: int = 1
@@ -63,6 +67,8 @@ class SimulatorConfig:
     hidden_rate_limit: bool = False
     latency: Latency = attrs.field(default=None, converter=check_latency)
     faults: FaultPlan = attrs.field(factory=FaultPlan)
+    list_quirks: ListQuirks = attrs.field(factory=ListQuirks)
+    max_failed_logins: int | None = attrs.field(default=None, converter=check_limit)
     drift: Drift = attrs.field(factory=Drift)
     """Answers that deviate from the schema on purpose (`Drift.sample()`), copied into `sim.drift`."""
     host: str = "127.0.0.1"

@@ -5,10 +5,15 @@ Which handler serves an operation follows from the generated table (`handler_for
 what differs by family comes from its `FamilySpec`. Handlers are synchronous: the
 dispatcher (`_app.py`) has already authenticated the caller and parsed parameters and
 body into a `Call`, and turns a raised `Problem` into the error answer.
+
+The `Call` also carries two knobs: `ListQuirks` bend list, search and `/info` answers
+(`_quirks.py`) and may change the tenant right after a page, and `Lockout` counts a
+login's wrong passwords and locks the account at its limit (`_lockout.py`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
@@ -22,7 +27,9 @@ from .._exceptions import DecodeError
 from .._generated.operations import OPERATIONS
 from .._operation import Operation
 from ._families import check_password
+from ._lockout import Lockout
 from ._problem import Problem
+from ._quirks import ListQuirks, cut_page, first_ids, fresh_copy, quirks_for
 from ._sessions import Caller, Session, Sessions
 from ._store import Record, Store, wire_fields
 
@@ -53,6 +60,10 @@ class Call:
     caller: Caller | None = None
     session: Session | None = None
     """The session the request used or (login) opened."""
+    quirks: ListQuirks = attrs.field(factory=ListQuirks)
+    """How lists, searches and `/info` misbehave."""
+    lockout: Lockout = attrs.field(factory=Lockout)
+    """The failed-login counts (and the limit that locks an account)."""
 
 
 Handler: TypeAlias = Callable[[Call], Answer]
@@ -111,9 +122,12 @@ def decode_body(op: Operation, raw: bytes) -> Record:
 _DENIED = "invalid client name, user name or password"
 
 
-def _principal(call: Call) -> tuple[str, Record, int]:
+def _principal(call: Call, *, counts_failures: bool = False) -> tuple[str, Record, int]:
     """The family and record of the agent or user a login or password change names, and the
-    index of its access token; 401 unless the token is known and the password matches."""
+    index of its access token; 401 unless the token is known and the password matches.
+
+    With `counts_failures` (a login), a wrong password counts towards the lockout and may
+    lock the account; a successful login starts the count again."""
     store, body = call.store, call.body or {}
     token_index = call.sessions.token_index(call.access_token)
     if token_index is None:
@@ -124,15 +138,21 @@ def _principal(call: Call) -> tuple[str, Record, int]:
     record = (
         store.find(family, found) if found is not None and body["clientName"] == store.client_code else None
     )
-    if record is None or record["password"] != body["password"]:
+    if record is None:
+        raise Problem(401, _DENIED)
+    if record["password"] != body["password"]:
+        if counts_failures and call.lockout.failed(family, record["id"]):
+            store.change(family, record["id"], {"locked": True})
         raise Problem(401, _DENIED)
     if record["locked"] or not record.get("active", True):
         raise Problem(401, "the account is locked or inactive")
+    if counts_failures:
+        call.lockout.succeeded(family, record["id"])
     return family, record, token_index
 
 
 def login(call: Call) -> Answer:
-    family, record, token_index = _principal(call)
+    family, record, token_index = _principal(call, counts_failures=True)
     kind = call.store.specs[family].principal
     assert kind is not None
     call.session = call.sessions.open(kind, record["id"], token_index)
@@ -253,19 +273,38 @@ def next_link(call: Call, count: int, offset: int) -> str:
 
 
 def page(call: Call) -> Answer:
+    """A list or search page; `ListQuirks` may bend it and change the tenant right after."""
     count, offset = call.params["count"], call.params["offset"]
-    selected = _selection(call)
+    quirks = quirks_for(call.quirks, call.op.family)
+    cut = cut_page(quirks, _selection(call), count, offset)
+    if not cut.items and quirks.empty_404:
+        raise Problem(404, f"no {call.op.family} found")
     assert call.op.list_key is not None
-    answer: Record = {call.op.list_key: selected[offset : offset + count]}
-    if offset + count < len(selected):
-        answer["next"] = next_link(call, count, offset + count)
-    return _json(200, answer)
+    answer: Record = {call.op.list_key: cut.items}
+    if cut.next_offset is not None:
+        answer["next"] = next_link(call, count, cut.next_offset)
+    encoded = _json(200, answer)
+    _churn(call, quirks, cut.items)
+    return encoded
+
+
+def _churn(call: Call, quirks: ListQuirks, items: list[Record]) -> None:
+    """The tenant changing under a reader: copies of the page's first record appear
+    (`appear_per_page`), then its first records vanish (`vanish_per_page`)."""
+    family, store, id_key = call.op.family, call.store, call.op.id_key
+    template = store.find(family, items[0][id_key]) if items else None
+    if template is not None:
+        for _ in range(quirks.appear_per_page):
+            store.insert(family, fresh_copy(store, family, template, id_key))
+    for record_id in first_ids(items, id_key, quirks.vanish_per_page):
+        with contextlib.suppress(Problem):  # other records still need it (409): it stays
+            _remove(call, family, record_id)
 
 
 def info(call: Call) -> Answer:
-    return _json(
-        200, {"size": len(_selection(call)), "lastModified": call.store.last_modified(call.op.family)}
-    )
+    quirks = quirks_for(call.quirks, call.op.family)
+    size = quirks.info_size if quirks.info_size is not None else len(_selection(call))
+    return _json(200, {"size": size, "lastModified": call.store.last_modified(call.op.family)})
 
 
 def read(call: Call) -> Answer:
@@ -322,12 +361,17 @@ def update(call: Call) -> Answer:
 
 
 def delete(call: Call) -> Answer:
-    spec = call.store.specs[call.op.family]
     _record(call)
-    call.store.delete(call.op.family, call.params["id"])
-    if spec.principal is not None:
-        call.sessions.close_principal(spec.principal, call.params["id"])
+    _remove(call, call.op.family, call.params["id"])
     return _NO_CONTENT
+
+
+def _remove(call: Call, family: str, record_id: int) -> None:
+    """Delete a record (409 when others still need it) and end its sessions if it logs in."""
+    call.store.delete(family, record_id)
+    principal = call.store.specs[family].principal
+    if principal is not None:
+        call.sessions.close_principal(principal, record_id)
 
 
 def link(call: Call) -> Answer:

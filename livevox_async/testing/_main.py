@@ -3,6 +3,7 @@
     livevox-sim --port 8089 --seed 1 --agents 20000
     livevox-sim --port 0 --ready-file /tmp/sim.url --rate-limit 50 --burst 2 --hidden-limit
     python -m livevox_async.testing --latency 0.01,0.05 --fault-rate 0.05
+    livevox-sim --page-cap 100 --info-size -3 --empty-404 --max-failed-logins 5
 
 It prints the base URL and every credential it accepts (they are fake, made for tests),
 and with `--ready-file` writes the base URL to that file once it is listening.
@@ -20,7 +21,23 @@ from pathlib import Path
 
 from ._config import Latency, SimulatorConfig, TenantSize
 from ._faults import FaultPlan
+from ._quirks import ListQuirks
 from ._simulator import Simulator
+
+_QUIRK_FLAGS = {
+    "ignore_offset": "every page starts at the first item (next advances as usual)",
+    "backwards_next": "a page past the first points next COUNT items back",
+    "endless_next": "every page has a next, past the end too",
+    "empty_404": "an empty list or search page answers 404",
+}
+_QUIRK_NUMBERS = {
+    "page_cap": "at most N items a page, whatever count asked",
+    "info_size": "every /info answers this size",
+    "overlap": "a page after the first starts N items early",
+    "flood": "a non-empty page holds N times the items asked",
+    "vanish_per_page": "delete the first N records of every page once answered",
+    "appear_per_page": "create N copies of every page's first record once answered",
+}
 
 
 def _latency(text: str) -> Latency:
@@ -54,7 +71,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--fault-seed", type=int, help="seed of the fault draws (default: random)")
     parser.add_argument("--ready-file", type=Path, help="write the base URL here once listening")
+    parser.add_argument(
+        "--max-failed-logins", type=int, help="lock an account after N wrong passwords in a row"
+    )
+    quirks = parser.add_argument_group("list quirks (every family's lists, searches and /info)")
+    for name, text in _QUIRK_NUMBERS.items():
+        quirks.add_argument(f"--{name.replace('_', '-')}", type=int, metavar="N", help=text)
+    for name, text in _QUIRK_FLAGS.items():
+        quirks.add_argument(f"--{name.replace('_', '-')}", action="store_true", help=text)
     return parser
+
+
+def _list_quirks(args: argparse.Namespace) -> ListQuirks:
+    numbers = {name: getattr(args, name) for name in _QUIRK_NUMBERS if getattr(args, name) is not None}
+    return ListQuirks(**numbers, **{name: getattr(args, name) for name in _QUIRK_FLAGS})
 
 
 def _config(args: argparse.Namespace) -> SimulatorConfig:
@@ -67,6 +97,8 @@ def _config(args: argparse.Namespace) -> SimulatorConfig:
         hidden_rate_limit=args.hidden_limit,
         latency=args.latency,
         faults=FaultPlan(rate=args.fault_rate, seed=args.fault_seed),
+        list_quirks=_list_quirks(args),
+        max_failed_logins=args.max_failed_logins,
         host=args.host,
         port=args.port,
         log_requests=False,  # nobody can read it from outside the process

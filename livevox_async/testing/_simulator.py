@@ -8,7 +8,8 @@
 
 Knobs can change while it runs: `sim.set_rate_limit(50, burst=2)`, `sim.set_latency((0.01,
 0.05))`, `sim.faults.script("reset", operation="agents.read")`, `sim.advance(7200)` (ages
-every session past the idle timeout), `sim.expire_sessions()`.
+every session past the idle timeout), `sim.expire_sessions()`, `sim.list_quirks.page_cap =
+100`, `sim.set_max_failed_logins(5)`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from ._config import Latency, SimulatorConfig, check_latency
 from ._drift import Drift
 from ._families import KNOWN_POWERS, ROLE_IDS
 from ._faults import FaultPlan
+from ._lockout import Lockout, check_limit
+from ._quirks import ListQuirks
 from ._ratelimit import RateLimit
 from ._seed import access_tokens, build_store
 from ._sessions import Sessions
@@ -42,6 +45,23 @@ class Simulator:
 
     The data is seeded when the simulator is made (`state` is ready before `start()`);
     `start()` binds `config.host:config.port` (port 0: a free one) and `close()` stops.
+
+    Knobs, all live (the config gives their starting values):
+
+    - `set_rate_limit(rate, burst=, hidden=)` — per access token, 429 with or without
+      `Retry-After`;
+    - `set_latency(seconds | (low, high))` — a delay before every answer;
+    - `faults` (`FaultPlan`) — 5xx/429, slow headers, expired sessions, broken answers
+      (reset, truncate, malformed JSON, HTML), costly answers (gzip bomb, endless or
+      huge body, ids above 64 bits, deep nesting), by rate or scripted per operation;
+    - `list_quirks` (`ListQuirks`) — pages capped below `count`, a lying `/info`, an
+      ignored `offset`, overlapping pages, a `next` that walks back or never ends, 404 for
+      an empty page, more items than asked, records vanishing or appearing between a list
+      and its reads;
+    - `set_max_failed_logins(n)` — lock an account after n wrong passwords in a row
+      (`failed_logins(name)` tells the current count);
+    - `advance(seconds)` / `expire_sessions()` — age or end sessions (with
+      `frozen_clock=True`, time moves only by `advance`).
     """
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
@@ -60,6 +80,8 @@ class Simulator:
             latency=self.config.latency,
             seed=self.config.seed,
             log_requests=self.config.log_requests,
+            list_quirks=attrs.evolve(self.config.list_quirks),
+            lockout=Lockout(self.config.max_failed_logins),
         )
         self.set_rate_limit(
             self.config.rate_limit, burst=self.config.rate_burst, hidden=self.config.hidden_rate_limit
@@ -169,6 +191,32 @@ class Simulator:
     @faults.setter
     def faults(self, plan: FaultPlan) -> None:
         self._engine.faults = plan
+
+    @property
+    def list_quirks(self) -> ListQuirks:
+        """The live list quirks: `sim.list_quirks.page_cap = 100`, `sim.list_quirks = ListQuirks(...)`."""
+        return self._engine.list_quirks
+
+    @list_quirks.setter
+    def list_quirks(self, quirks: ListQuirks) -> None:
+        self._engine.list_quirks = quirks
+
+    def set_max_failed_logins(self, limit: int | None) -> None:
+        """Lock a user or agent after `limit` wrong-password logins in a row (None: never).
+
+        The failure that reaches the limit sets `locked=True` in `state`; a locked account's
+        login answers 401 "the account is locked or inactive". A successful login (or the
+        lock) starts the count again.
+        """
+        self._engine.lockout.limit = check_limit(limit)
+
+    def failed_logins(self, user_name: str, *, agent: bool = False) -> int:
+        """Wrong-password logins in a row of a user (or, with `agent`, an agent's loginId)."""
+        family, name = ("agents", user_name.upper()) if agent else ("users", user_name)
+        record_id = self.state.lookup(family, name)
+        if record_id is None:
+            raise LookupError(f"no {family[:-1]} {user_name!r} in the tenant")
+        return self._engine.lockout.count(family, record_id)
 
     @property
     def drift(self) -> Drift:

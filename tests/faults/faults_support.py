@@ -19,10 +19,12 @@ REFUSAL_FAULTS: tuple[FaultKind, ...] = ("500", "502", "503", "429", "slow_heade
 FAULT_MIX: tuple[FaultKind, ...] = (*ANSWER_FAULTS, *REFUSAL_FAULTS)
 """Every transient kind: resets and truncations mid-body, 5xx, 429, slow headers, bad bodies."""
 
-SLOW_SECONDS = 0.8
+SLOW_SECONDS = 2.0
 """How long a `slow_headers` fault holds its answer; longer than every per-attempt timeout here."""
-ATTEMPT_TIMEOUT = 0.3
-"""Per-attempt timeout of the clients here: a `slow_headers` fault times out and is retried."""
+ATTEMPT_TIMEOUT = 1.0
+"""Per-attempt timeout of the clients here: a `slow_headers` fault times out and is retried.
+
+Long enough that a loaded 2-core machine answers every other request within it."""
 
 
 def quick_retry(max_attempts: int = 6) -> RetryPolicy:

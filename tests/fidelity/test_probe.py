@@ -9,6 +9,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -146,7 +147,7 @@ async def test_families_narrow_the_probe_and_bring_what_they_need(livevox_sim: S
 
 # -- canaries: no tenant value in the report, the table or the JSON -------------------------
 
-CANARIES = {
+CANARIES: dict[tuple[str, int], dict[str, Any]] = {
     ("agents", 100001): {
         "firstName": "Zyxcanaryfirst",
         "lastName": "Qwcanarylast",

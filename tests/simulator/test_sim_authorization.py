@@ -3,22 +3,26 @@ and the Superuser/Sysadmin rule of the users family."""
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
-from livevox_async import OPERATIONS
+import pytest
+from sim_support import Api, AsRole
+
+from livevox_async import OPERATIONS, Operation
+from livevox_async.testing import Simulator
 
 CONFIGURATION = [op for op in OPERATIONS.values() if op.category == "configuration"]
 AGENT_ALLOWED = [op for op in CONFIGURATION if op.agent_allowed]
 
 
-def sample_request(op, sim):
+def sample_request(op: Operation, sim: Simulator) -> tuple[str, str, dict[str, Any], dict[str, Any] | None]:
     """A request for `op` with ids of seeded records: (method, path, query, body)."""
     state = sim.state
 
-    def first(family):
+    def first(family: str) -> Any:
         return next(iter(state.values(family)))[state.id_key(family)]
 
-    def last(family):  # for users: not a Sysadmin, whom a Superuser may not read
+    def last(family: str) -> Any:  # for users: not a Sysadmin, whom a Superuser may not read
         return list(state.values(family))[-1][state.id_key(family)]
 
     values = {
@@ -28,17 +32,19 @@ def sample_request(op, sim):
         "templateId": first("message_templates"),
     }
     path = op.path.format(**{p.wire: values[p.wire] for p in op.path_params()})
-    query = {"count": 5, "offset": 0} if op.is_list else {}
+    query: dict[str, Any] = {"count": 5, "offset": 0} if op.is_list else {}
     if op.id == "services.create":
         query = {"service": first("services"), "name": "A copy"}
     return op.method, path, query, {} if op.body is not None else None
 
 
-def test_the_table_has_the_twenty_agent_methods():
+def test_the_table_has_the_twenty_agent_methods() -> None:
     assert len(AGENT_ALLOWED) == 20
 
 
-async def test_an_agent_session_may_call_exactly_the_twenty_allowed_methods(livevox_sim, agent):
+async def test_an_agent_session_may_call_exactly_the_twenty_allowed_methods(
+    livevox_sim: Simulator, agent: Api
+) -> None:
     for op in CONFIGURATION:
         method, path, query, body = sample_request(op, livevox_sim)
         reply = await agent.call(method, path, json=body, **query)
@@ -62,11 +68,11 @@ async def test_an_agent_session_may_call_exactly_the_twenty_allowed_methods(live
         ("Reporting", None),
     ],
 )
-async def test_each_role_is_refused_exactly_what_the_table_refuses(livevox_sim, as_role, role, powers):
+async def test_each_role_is_refused_exactly_what_the_table_refuses(
+    livevox_sim: Simulator, as_role: AsRole, role: str, powers: tuple[str, ...] | None
+) -> None:
     api = await (as_role(role) if powers is None else as_role(role, manager_powers=powers))
-    held = set(
-        livevox_sim.credentials(role, **({} if powers is None else {"manager_powers": powers})).manager_powers
-    )
+    held = set(livevox_sim.credentials(role, manager_powers=powers).manager_powers)
     for op in CONFIGURATION:
         refused = role not in op.roles or (
             role == "Manager" and op.manager_power and op.manager_power not in held
@@ -78,7 +84,7 @@ async def test_each_role_is_refused_exactly_what_the_table_refuses(livevox_sim, 
         assert reply.status == (403 if refused else 200), (role, powers, op.id, reply)
 
 
-async def test_role_refusals_say_why(as_role):
+async def test_role_refusals_say_why(as_role: AsRole) -> None:
     reporting = await as_role("Reporting")
     superuser = await as_role("Superuser")
     powerless = await as_role("Manager", manager_powers=())
@@ -95,7 +101,9 @@ async def test_role_refusals_say_why(as_role):
     }
 
 
-async def test_a_superuser_neither_sees_nor_touches_sysadmin_users(livevox_sim, as_role):
+async def test_a_superuser_neither_sees_nor_touches_sysadmin_users(
+    livevox_sim: Simulator, as_role: AsRole
+) -> None:
     superuser = await as_role("Superuser")
     admin = await as_role("Sysadmin")
     users = livevox_sim.state.records("users")

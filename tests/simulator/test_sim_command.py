@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 
 
-async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tmp_path: Path):
+async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tmp_path: Path) -> None:
     ready = tmp_path / "url"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     args = [
@@ -23,6 +23,9 @@ async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tm
         "6",
         "--latency",
         "0.001,0.002",
+        "--page-cap",
+        "7",
+        "--empty-404",
         "--ready-file",
         str(ready),
     ]
@@ -31,7 +34,7 @@ async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tm
     )
     assert process.stdout is not None
     try:
-        printed = []  # the ready file is written before the credentials are printed
+        printed: list[str] = []  # the ready file is written before the credentials are printed
         while not printed or not printed[-1].startswith("  every agent's password"):
             printed.append((await asyncio.wait_for(process.stdout.readline(), 20)).decode().rstrip("\n"))
         base_url = ready.read_text().strip()
@@ -42,6 +45,12 @@ async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tm
                 session = (await reply.json())["sessionId"]
             async with http.get("/configuration/agents/info", headers={"LV-Session": session}) as reply:
                 info = await reply.json()
+            pages = []
+            for offset in (0, 40):
+                async with http.get(
+                    f"/configuration/agents?count=1000&offset={offset}", headers={"LV-Session": session}
+                ) as reply:
+                    pages.append((reply.status, await reply.json()))
         process.send_signal(signal.SIGTERM)
         returncode = await asyncio.wait_for(process.wait(), 10)
     finally:
@@ -54,3 +63,9 @@ async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tm
     assert printed[0] == f"LiveVox simulator listening on {base_url}"
     assert "  Sysadmin   sysadmin1 / Sim-sysadmin1-1" in printed
     assert info["size"] == 40
+    assert (pages[0][0], len(pages[0][1]["agent"]), pages[0][1]["next"]) == (
+        200,
+        7,
+        "configuration/agents?count=1000&offset=7",
+    )
+    assert pages[1] == (404, {"code": 404, "message": "no agents found"})

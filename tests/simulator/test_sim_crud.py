@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from sim_support import Api, LogIn
 
 from livevox_async import Credentials
+from livevox_async.testing import Simulator
 
 NEW_AGENT = {
     "loginId": "jdoe42",
@@ -17,7 +21,7 @@ NEW_AGENT = {
 }
 
 
-async def test_agent_round_trip(livevox_sim, admin):
+async def test_agent_round_trip(livevox_sim: Simulator, admin: Api) -> None:
     before = livevox_sim.clock.epoch_ms()
 
     created = await admin.post("/configuration/agents", NEW_AGENT)
@@ -58,7 +62,9 @@ async def test_agent_round_trip(livevox_sim, admin):
     assert again.status == 404
 
 
-async def test_a_created_agent_logs_in_and_unlock_clears_a_lockout(livevox_sim, admin, anon):
+async def test_a_created_agent_logs_in_and_unlock_clears_a_lockout(
+    livevox_sim: Simulator, admin: Api, anon: Api
+) -> None:
     created = await admin.post("/configuration/agents", NEW_AGENT)
     agent_id = created.body["id"]
     body = {"clientName": "LVSIM", "userName": "JDoe42", "password": "Secret-pw-1", "agent": True}
@@ -75,7 +81,9 @@ async def test_a_created_agent_logs_in_and_unlock_clears_a_lockout(livevox_sim, 
     assert (await anon.post("/session/login", body, headers=headers)).status == 200
 
 
-async def test_changing_an_agents_password_ends_its_sessions(livevox_sim, admin, agent):
+async def test_changing_an_agents_password_ends_its_sessions(
+    livevox_sim: Simulator, admin: Api, agent: Api
+) -> None:
     agent_id = livevox_sim.state.lookup("agents", livevox_sim.agent_credentials().user_name)
 
     assert (await agent.get(f"/configuration/agents/{agent_id}")).status == 200
@@ -83,7 +91,7 @@ async def test_changing_an_agents_password_ends_its_sessions(livevox_sim, admin,
     assert (await agent.get(f"/configuration/agents/{agent_id}")).status == 401
 
 
-async def test_duplicate_names_answer_409(livevox_sim, admin):
+async def test_duplicate_names_answer_409(livevox_sim: Simulator, admin: Api) -> None:
     existing = livevox_sim.state.records("agents")[3]["loginId"]
 
     agent = await admin.post("/configuration/agents", {**NEW_AGENT, "loginId": existing.lower()})
@@ -111,7 +119,9 @@ async def test_duplicate_names_answer_409(livevox_sim, admin):
         ([], "invalid body: $: expected a JSON object, got list"),
     ],
 )
-async def test_invalid_bodies_answer_400_naming_the_field(livevox_sim, admin, body, message):
+async def test_invalid_bodies_answer_400_naming_the_field(
+    livevox_sim: Simulator, admin: Api, body: Any, message: str
+) -> None:
     size = len(livevox_sim.state.records("agents"))
 
     reply = await admin.post("/configuration/agents", body)
@@ -122,10 +132,10 @@ async def test_invalid_bodies_answer_400_naming_the_field(livevox_sim, admin, bo
     assert len(livevox_sim.state.records("agents")) == size
 
 
-async def test_invalid_json_and_parameters_answer_400(admin):
+async def test_invalid_json_and_parameters_answer_400(admin: Api) -> None:
     not_json = await admin.call("POST", "/configuration/termCodeCategories", headers={}, json=None)
     async with admin.http.post(
-        "/configuration/termCodeCategories", data=b"{nope", headers={"LV-Session": admin.session_id}
+        "/configuration/termCodeCategories", data=b"{nope", headers=admin.session_headers
     ) as response:
         garbage = (response.status, await response.json())
     bad_id = await admin.get("/configuration/agents/12abc")
@@ -137,7 +147,7 @@ async def test_invalid_json_and_parameters_answer_400(admin):
     assert bad_service.body == {"code": 400, "message": "serviceId: expected an integer, got 'x'"}
 
 
-async def test_call_center_crud_and_delete_restrictions(livevox_sim, admin):
+async def test_call_center_crud_and_delete_restrictions(livevox_sim: Simulator, admin: Api) -> None:
     created = await admin.post("/configuration/callCenters", {"name": "Reno West", "managerName": "Ann"})
     center = created.body["id"]
     read = await admin.get(f"/configuration/callCenters/{center}")
@@ -161,7 +171,7 @@ async def test_call_center_crud_and_delete_restrictions(livevox_sim, admin):
     assert (await admin.delete(f"/configuration/callCenters/{center}")).status == 204
 
 
-async def test_term_codes_and_categories(livevox_sim, admin):
+async def test_term_codes_and_categories(livevox_sim: Simulator, admin: Api) -> None:
     category = (await admin.post("/configuration/termCodeCategories", {"name": "Escalated"})).body["id"]
     body = {
         "name": "Supervisor",
@@ -199,7 +209,7 @@ async def test_term_codes_and_categories(livevox_sim, admin):
     assert (await admin.delete(f"/configuration/termCodeCategories/{category}")).status == 204
 
 
-async def test_resource_groups_keep_a_service_on_one_inbound_side(livevox_sim, admin):
+async def test_resource_groups_keep_a_service_on_one_inbound_side(livevox_sim: Simulator, admin: Api) -> None:
     taken = next(g for g in livevox_sim.state.records("resource_groups") if g["inboundService"])
     service = taken["inboundService"][0]["id"]
     body = {
@@ -227,7 +237,7 @@ async def test_resource_groups_keep_a_service_on_one_inbound_side(livevox_sim, a
     }
 
 
-async def test_dialing_strategies(livevox_sim, admin):
+async def test_dialing_strategies(livevox_sim: Simulator, admin: Api) -> None:
     body = {
         "name": "Morning",
         "dialingSequenceItem": [{"phoneIndex": 2}, {"phoneIndex": 1}],
@@ -246,7 +256,7 @@ async def test_dialing_strategies(livevox_sim, admin):
     assert (await admin.delete(f"/configuration/dialingStrategies/{created.body['id']}")).status == 204
 
 
-async def test_users_crud_roles_and_powers(livevox_sim, admin, log_in):
+async def test_users_crud_roles_and_powers(livevox_sim: Simulator, admin: Api, log_in: LogIn) -> None:
     body = {
         "userName": "newmanager",
         "password": "Manage-pw-1",
@@ -293,7 +303,7 @@ async def test_users_crud_roles_and_powers(livevox_sim, admin, log_in):
     assert (await manager.get("/configuration/agents/100001")).status == 401
 
 
-async def test_create_service_copies_one_and_delete_cascades(livevox_sim, admin):
+async def test_create_service_copies_one_and_delete_cascades(livevox_sim: Simulator, admin: Api) -> None:
     source = livevox_sim.state.record("services", 40001)
     source_phone = await admin.get("/configuration/services/40001/phone")
     agent = next(a for a in livevox_sim.state.records("agents") if {"id": 40001} in a["assignedService"])
@@ -322,7 +332,7 @@ async def test_create_service_copies_one_and_delete_cascades(livevox_sim, admin)
     assert {"id": 40001} not in livevox_sim.state.record("agents", agent["id"])["assignedService"]
 
 
-async def test_service_open_hours_and_pacing_updates(livevox_sim, admin):
+async def test_service_open_hours_and_pacing_updates(livevox_sim: Simulator, admin: Api) -> None:
     hours = {"open": True, "openHour": [{"day": "MONDAY", "openTime": "08:00", "closeTime": "17:00"}]}
 
     assert (await admin.put("/configuration/services/40005/openHours", hours)).status == 204
@@ -337,7 +347,7 @@ async def test_service_open_hours_and_pacing_updates(livevox_sim, admin):
     assert (raw["openHour"], raw["throttle"]) == (hours["openHour"], 5)
 
 
-async def test_read_only_families_are_seeded(livevox_sim, admin):
+async def test_read_only_families_are_seeded(livevox_sim: Simulator, admin: Api) -> None:
     voices = await admin.get("/configuration/util/voices", count=100, offset=0)
     formats = await admin.get("/configuration/reportFormats", count=100, offset=0)
     internal = await admin.get("/configuration/clients/4199/internal")

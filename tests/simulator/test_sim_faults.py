@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 import aiohttp
 import orjson
 import pytest
+from sim_support import Api, LogIn
 
-from livevox_async.testing import FaultPlan
+from livevox_async.testing import FaultKind, FaultPlan, Simulator
+from livevox_async.testing.pytest_plugin import SimulatorFactory
 
 BROKEN_CONNECTION = (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
 NEW_CATEGORY = {"name": "Faulted"}
 
 
-async def _read(admin, path="/configuration/agents?count=1000&offset=0"):
-    async with admin.http.get(path, headers={"LV-Session": admin.session_id}) as reply:
+async def _read(
+    admin: Api, path: str = "/configuration/agents?count=1000&offset=0"
+) -> tuple[int, Mapping[str, str], bytes]:
+    async with admin.http.get(path, headers=admin.session_headers) as reply:
         return reply.status, reply.headers, await reply.read()
 
 
 @pytest.mark.parametrize("kind", ["500", "502", "503"])
-async def test_server_errors(livevox_sim, admin, kind):
+async def test_server_errors(livevox_sim: Simulator, admin: Api, kind: FaultKind) -> None:
     livevox_sim.faults.script(kind, operation="agents.list")
 
     status, _, body = await _read(admin)
@@ -32,7 +37,7 @@ async def test_server_errors(livevox_sim, admin, kind):
     assert livevox_sim.request_log[-2].fault == kind
 
 
-async def test_injected_429_tells_retry_after(livevox_sim, admin):
+async def test_injected_429_tells_retry_after(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.faults.script("429")
 
     status, headers, body = await _read(admin)
@@ -42,7 +47,7 @@ async def test_injected_429_tells_retry_after(livevox_sim, admin):
 
 
 @pytest.mark.parametrize("kind", ["reset", "truncate"])
-async def test_broken_connections(livevox_sim, admin, kind):
+async def test_broken_connections(livevox_sim: Simulator, admin: Api, kind: FaultKind) -> None:
     livevox_sim.faults.script(kind, operation="agents.list")
 
     with pytest.raises(BROKEN_CONNECTION):
@@ -52,13 +57,11 @@ async def test_broken_connections(livevox_sim, admin, kind):
     assert (livevox_sim.request_log[-2].fault, livevox_sim.request_log[-2].status) == (kind, 200)
 
 
-async def test_truncate_announces_the_full_length_and_sends_half(livevox_sim, admin):
+async def test_truncate_announces_the_full_length_and_sends_half(livevox_sim: Simulator, admin: Api) -> None:
     full = len((await _read(admin, "/configuration/agents/100001"))[2])
     livevox_sim.faults.script("truncate", operation="agents.read")
 
-    async with admin.http.get(
-        "/configuration/agents/100001", headers={"LV-Session": admin.session_id}
-    ) as reply:
+    async with admin.http.get("/configuration/agents/100001", headers=admin.session_headers) as reply:
         announced = reply.content_length
         with pytest.raises(aiohttp.ClientPayloadError):
             await reply.read()
@@ -66,7 +69,7 @@ async def test_truncate_announces_the_full_length_and_sends_half(livevox_sim, ad
     assert announced == full
 
 
-async def test_malformed_json_and_html_pages_come_with_200(livevox_sim, admin):
+async def test_malformed_json_and_html_pages_come_with_200(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.faults.script("malformed_json", operation="agents.read")
     livevox_sim.faults.script("html_200", operation="agents.read")
 
@@ -82,7 +85,9 @@ async def test_malformed_json_and_html_pages_come_with_200(livevox_sim, admin):
     assert html[2].startswith(b"<!DOCTYPE html>")
 
 
-async def test_slow_headers_time_a_client_out_and_leave_the_tenant_alone(livevox_sim, admin):
+async def test_slow_headers_time_a_client_out_and_leave_the_tenant_alone(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     livevox_sim.faults = FaultPlan(slow_seconds=0.4)
     livevox_sim.faults.script("slow_headers", operation="term_code_categories.create")
     before = livevox_sim.state.records("term_code_categories")
@@ -91,7 +96,7 @@ async def test_slow_headers_time_a_client_out_and_leave_the_tenant_alone(livevox
         await admin.http.post(
             "/configuration/termCodeCategories",
             json=NEW_CATEGORY,
-            headers={"LV-Session": admin.session_id},
+            headers=admin.session_headers,
             timeout=aiohttp.ClientTimeout(sock_read=0.1),
         )
     await asyncio.sleep(0.5)  # the simulator wakes up, sees the client gone, drops the request
@@ -100,7 +105,7 @@ async def test_slow_headers_time_a_client_out_and_leave_the_tenant_alone(livevox
     assert (livevox_sim.request_log[-1].status, livevox_sim.request_log[-1].fault) == (499, "slow_headers")
 
 
-async def test_a_patient_client_gets_the_slow_answer(livevox_sim, admin):
+async def test_a_patient_client_gets_the_slow_answer(livevox_sim: Simulator, admin: Api) -> None:
     livevox_sim.faults = FaultPlan(slow_seconds=0.2)
     livevox_sim.faults.script("slow_headers")
 
@@ -112,7 +117,7 @@ async def test_a_patient_client_gets_the_slow_answer(livevox_sim, admin):
     assert loop.time() - started >= 0.2
 
 
-async def test_expire_session_answers_401(livevox_sim, admin, anon):
+async def test_expire_session_answers_401(livevox_sim: Simulator, admin: Api, anon: Api) -> None:
     livevox_sim.faults.script("expire_session")
 
     status, _, body = await _read(admin)
@@ -121,10 +126,14 @@ async def test_expire_session_answers_401(livevox_sim, admin, anon):
     assert (await anon.get(f"/session/validate/{admin.session_id}")).status == 404
 
 
-async def test_answer_faults_happen_after_processing_and_error_faults_before(livevox_sim, admin):
+async def test_answer_faults_happen_after_processing_and_error_faults_before(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     livevox_sim.faults.script("500", operation="term_code_categories.create")
     livevox_sim.faults.script("reset", operation="term_code_categories.create")
-    names = lambda: [c["name"] for c in livevox_sim.state.records("term_code_categories")]  # noqa: E731
+
+    def names() -> list[str]:
+        return [c["name"] for c in livevox_sim.state.records("term_code_categories")]
 
     failed = await admin.post("/configuration/termCodeCategories", NEW_CATEGORY)
     assert failed.status == 500
@@ -137,7 +146,9 @@ async def test_answer_faults_happen_after_processing_and_error_faults_before(liv
     assert [(r.status, r.fault) for r in creates] == [(500, "500"), (201, "reset")]
 
 
-async def test_session_methods_get_faults_only_when_scripted_for_them(livevox_sim, anon, log_in):
+async def test_session_methods_get_faults_only_when_scripted_for_them(
+    livevox_sim: Simulator, anon: Api, log_in: LogIn
+) -> None:
     livevox_sim.faults.rate = 1.0
     livevox_sim.faults.script("503")  # unscoped: never a session method
 
@@ -155,8 +166,8 @@ async def test_session_methods_get_faults_only_when_scripted_for_them(livevox_si
     assert login.status == 503
 
 
-async def test_the_fault_rate_is_a_seeded_probability(livevox_sim_factory):
-    async def faults_seen(sim):
+async def test_the_fault_rate_is_a_seeded_probability(livevox_sim_factory: SimulatorFactory) -> None:
+    async def faults_seen(sim: Simulator) -> list[int]:
         creds = sim.credentials("Sysadmin")
         async with aiohttp.ClientSession(sim.base_url) as http:
             body = {"clientName": creds.client_name, "userName": creds.user_name, "password": creds.password}
@@ -179,7 +190,7 @@ async def test_the_fault_rate_is_a_seeded_probability(livevox_sim_factory):
     assert 30 <= sum(s != 200 for s in first) <= 70
 
 
-def test_fault_plans_reject_unknown_kinds_and_operations():
+def test_fault_plans_reject_unknown_kinds_and_operations() -> None:
     with pytest.raises(ValueError, match="unknown fault kind 'explode'"):
         FaultPlan(kinds=("explode",))
     with pytest.raises(ValueError, match=r"unknown operation 'agents\.fly'"):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import aiohttp
+from sim_support import Api
 
-from livevox_async.testing import LoggedRequest
+from livevox_async.testing import LoggedRequest, Simulator
+from livevox_async.testing.pytest_plugin import SimulatorFactory
 
 
-async def _session(sim, http, token_index=0):
+async def _session(sim: Simulator, http: aiohttp.ClientSession, token_index: int = 0) -> dict[str, str]:
     creds = sim.credentials("Sysadmin", token_index=token_index)
     body = {"clientName": creds.client_name, "userName": creds.user_name, "password": creds.password}
     async with http.post("/session/login", json=body, headers={"LV-Access": creds.access_token}) as reply:
@@ -17,19 +20,21 @@ async def _session(sim, http, token_index=0):
         return {"LV-Session": (await reply.json())["sessionId"]}
 
 
-async def _get(http, headers, path="/configuration/agents/info"):
+async def _get(
+    http: aiohttp.ClientSession, headers: dict[str, str], path: str = "/configuration/agents/info"
+) -> tuple[int, str | None, Any]:
     async with http.get(path, headers=headers) as reply:
         return reply.status, reply.headers.get("Retry-After"), await reply.json()
 
 
-async def test_the_limiter_grants_its_rate_per_token(livevox_sim_factory):
+async def test_the_limiter_grants_its_rate_per_token(livevox_sim_factory: SimulatorFactory) -> None:
     # A frozen clock: the bucket refills only when the test moves time, so the counts are exact.
     sim = await livevox_sim_factory(rate_limit=50.0, rate_burst=5.0, frozen_clock=True)
     refusal = (429, "1", {"code": 429, "message": "too many requests for this access token"})
     async with aiohttp.ClientSession(sim.base_url) as http:
         headers = await _session(sim, http)  # the bucket starts full (5); the login spends one
 
-        async def statuses(n):
+        async def statuses(n: int) -> list[int]:
             return [(await _get(http, headers))[0] for _ in range(n)]
 
         first = await statuses(6)
@@ -48,7 +53,9 @@ async def test_the_limiter_grants_its_rate_per_token(livevox_sim_factory):
     assert capped == [200] * 5 + [429]
 
 
-async def test_hidden_mode_refuses_without_retry_after_and_the_limit_changes_at_run_time(livevox_sim_factory):
+async def test_hidden_mode_refuses_without_retry_after_and_the_limit_changes_at_run_time(
+    livevox_sim_factory: SimulatorFactory,
+) -> None:
     sim = await livevox_sim_factory(rate_limit=1.0, hidden_rate_limit=True)
     async with aiohttp.ClientSession(sim.base_url) as http:
         headers = await _session(sim, http)  # the login spent the token
@@ -63,7 +70,9 @@ async def test_hidden_mode_refuses_without_retry_after_and_the_limit_changes_at_
     assert unlimited == [200] * 20
 
 
-async def test_each_access_token_has_its_own_bucket_and_logins_count(livevox_sim_factory):
+async def test_each_access_token_has_its_own_bucket_and_logins_count(
+    livevox_sim_factory: SimulatorFactory,
+) -> None:
     sim = await livevox_sim_factory()
     async with aiohttp.ClientSession(sim.base_url) as http:
         first = await _session(sim, http, token_index=0)
@@ -87,8 +96,8 @@ async def test_each_access_token_has_its_own_bucket_and_logins_count(livevox_sim
     ]
 
 
-async def test_latency_fixed_and_random(livevox_sim, admin):
-    async def timed():
+async def test_latency_fixed_and_random(livevox_sim: Simulator, admin: Api) -> None:
+    async def timed() -> float:
         started = time.monotonic()
         assert (await admin.get("/configuration/callCenters/info")).status == 200
         return time.monotonic() - started
@@ -103,7 +112,7 @@ async def test_latency_fixed_and_random(livevox_sim, admin):
     assert all(t >= 0.05 for t in ranged)
 
 
-async def test_the_request_log_records_every_answer(livevox_sim, anon, admin):
+async def test_the_request_log_records_every_answer(livevox_sim: Simulator, anon: Api, admin: Api) -> None:
     livevox_sim.request_log.clear()
 
     await admin.get("/configuration/agents/100001")
@@ -128,7 +137,7 @@ async def test_the_request_log_records_every_answer(livevox_sim, anon, admin):
     assert sum(r.operation == "term_code_categories.create" for r in livevox_sim.request_log) == 1
 
 
-async def test_the_request_log_can_be_switched_off(livevox_sim_factory):
+async def test_the_request_log_can_be_switched_off(livevox_sim_factory: SimulatorFactory) -> None:
     sim = await livevox_sim_factory(log_requests=False)
     async with aiohttp.ClientSession(sim.base_url) as http:
         await _session(sim, http)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from sim_support import Api
 
 from livevox_async import OPERATIONS
+from livevox_async.testing import Simulator
 
 LISTS = [op for op in OPERATIONS.values() if op.is_list and op.method == "GET"]
 INFOS = [op for op in OPERATIONS.values() if op.name == "info"]
 SUMMARY = ("id", "loginId", "firstName", "lastName")
 
 
-async def follow(api, path, count, **params):
+async def follow(api: Api, path: str, count: int, **params: Any) -> list[Any]:
     """Every page of a list, following `next` from the first page."""
     pages = []
     reply = await api.get(path, count=count, offset=0, **params)
@@ -27,7 +30,7 @@ async def follow(api, path, count, **params):
 
 
 @pytest.mark.parametrize("count", [1, 7, 1000])
-async def test_paging_visits_every_agent_exactly_once(livevox_sim, admin, count):
+async def test_paging_visits_every_agent_exactly_once(livevox_sim: Simulator, admin: Api, count: int) -> None:
     expected = [{k: a[k] for k in SUMMARY} for a in livevox_sim.state.records("agents")]
 
     pages = await follow(admin, "/configuration/agents", count)
@@ -37,7 +40,7 @@ async def test_paging_visits_every_agent_exactly_once(livevox_sim, admin, count)
     assert all(len(page["agent"]) == count for page in pages[:-1])
 
 
-async def test_next_links_keep_the_path_style_and_the_filters(admin):
+async def test_next_links_keep_the_path_style_and_the_filters(admin: Api) -> None:
     plain = await admin.get("/configuration/agents", count=7, offset=14)
     versioned = await admin.get("/configuration/v6.0/agents", count=7, offset=0)
     filtered = await admin.get("/configuration/services", count=2, offset=0, callCenter=101)
@@ -64,13 +67,15 @@ async def test_next_links_keep_the_path_style_and_the_filters(admin):
         ({"count": 10, "offset": 0, "client": "me"}, "client: expected an integer, got 'me'"),
     ],
 )
-async def test_bad_paging_parameters_answer_400(admin, params, message):
+async def test_bad_paging_parameters_answer_400(admin: Api, params: dict[str, Any], message: str) -> None:
     reply = await admin.get("/configuration/agents", **params)
 
     assert (reply.status, reply.body) == (400, {"code": 400, "message": message})
 
 
-async def test_every_list_answers_its_key_and_every_info_its_total(livevox_sim, admin):
+async def test_every_list_answers_its_key_and_every_info_its_total(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     for op in LISTS:
         reply = await admin.get(op.path, count=1000, offset=0)
         assert list(reply.body) == [op.list_key], op.id
@@ -81,7 +86,7 @@ async def test_every_list_answers_its_key_and_every_info_its_total(livevox_sim, 
         assert reply.body == {"size": size, "lastModified": livevox_sim.state.last_modified(op.family)}, op.id
 
 
-async def test_info_changes_when_the_collection_changes(livevox_sim, admin):
+async def test_info_changes_when_the_collection_changes(livevox_sim: Simulator, admin: Api) -> None:
     before = await admin.get("/configuration/agents/info")
     services_before = await admin.get("/configuration/services/info")
     created = await admin.post(
@@ -105,7 +110,7 @@ async def test_info_changes_when_the_collection_changes(livevox_sim, admin):
     assert (await admin.get("/configuration/services/info")).body == services_before.body
 
 
-async def test_the_client_filter(admin):
+async def test_the_client_filter(admin: Api) -> None:
     own = await admin.get("/configuration/agents", count=5, offset=0, client=4199)
     other = await admin.get("/configuration/agents", count=5, offset=0, client=1)
     other_info = await admin.get("/configuration/agents/info", client=1)
@@ -115,7 +120,7 @@ async def test_the_client_filter(admin):
     assert other_info.body["size"] == 0
 
 
-async def test_both_path_styles_answer_the_same(admin):
+async def test_both_path_styles_answer_the_same(admin: Api) -> None:
     for path in (
         "/configuration/agents/100001",
         "/configuration/callCenters/info",
@@ -129,7 +134,7 @@ async def test_both_path_styles_answer_the_same(admin):
         assert (await admin.get(versioned, **params)).body == (await admin.get(plain, **params)).body, path
 
 
-async def test_filters_by_call_center_and_service(livevox_sim, admin):
+async def test_filters_by_call_center_and_service(livevox_sim: Simulator, admin: Api) -> None:
     services = await admin.get("/configuration/services", count=1000, offset=0, callCenter=102)
     term_codes = await admin.get("/configuration/termCodes", count=1000, offset=0, service=40002)
 
@@ -145,7 +150,7 @@ async def test_filters_by_call_center_and_service(livevox_sim, admin):
     assert [t["serviceId"] for t in term_codes.body["termCode"]] == [40002] * 5
 
 
-async def test_agent_search_matches_substrings_case_insensitively(livevox_sim, admin):
+async def test_agent_search_matches_substrings_case_insensitively(livevox_sim: Simulator, admin: Api) -> None:
     agents = livevox_sim.state.records("agents")
     target = agents[10]
 
@@ -170,7 +175,7 @@ async def test_agent_search_matches_substrings_case_insensitively(livevox_sim, a
     assert paged.body["next"] == "configuration/agents/search?count=2&offset=2"
 
 
-async def test_service_user_and_audit_log_searches(livevox_sim, admin):
+async def test_service_user_and_audit_log_searches(livevox_sim: Simulator, admin: Api) -> None:
     inbound = await admin.post(
         "/configuration/services/search",
         {"callDirection": "INBOUND", "acdFeatureCode": ["6"]},
@@ -226,7 +231,7 @@ async def test_service_user_and_audit_log_searches(livevox_sim, admin):
     assert bad.body == {"code": 400, "message": "invalid body: $.userId: expected int, got str"}
 
 
-async def test_tracking_ids_trailing_slashes_and_unknown_routes(admin):
+async def test_tracking_ids_trailing_slashes_and_unknown_routes(admin: Api) -> None:
     tracked = await admin.call(
         "GET",
         "/configuration/agents/100001",

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 
-def ids(values):
+from sim_support import Api
+
+from livevox_async.testing import Simulator
+
+
+def ids(values: Iterable[int]) -> list[dict[str, int]]:
     return [{"id": v} for v in sorted(set(values))]
 
 
-async def test_agent_services_and_skills(livevox_sim, admin):
+async def test_agent_services_and_skills(livevox_sim: Simulator, admin: Api) -> None:
     state = livevox_sim.state
     agent = state.records("agents")[0]
     agent_id = agent["id"]
@@ -48,7 +54,7 @@ async def test_agent_services_and_skills(livevox_sim, admin):
     assert state.record("agents", agent_id)["assignedService"] == after.body["service"]
 
 
-async def test_add_and_remove_with_unknown_ids_answer_404(admin):
+async def test_add_and_remove_with_unknown_ids_answer_404(admin: Api) -> None:
     no_agent = await admin.put("/configuration/agents/1/services/40001")
     no_service = await admin.put("/configuration/agents/100001/services/1")
     no_skill = await admin.delete("/configuration/agents/100001/agentSkills/1")
@@ -58,7 +64,7 @@ async def test_add_and_remove_with_unknown_ids_answer_404(admin):
     assert no_skill.status == 404
 
 
-async def test_call_center_add_service_moves_the_service(livevox_sim, admin):
+async def test_call_center_add_service_moves_the_service(livevox_sim: Simulator, admin: Api) -> None:
     state = livevox_sim.state
     moved = next(s["serviceId"] for s in state.records("services") if s["callCenterId"] == 101)
     on_it = [a["id"] for a in state.records("agents") if {"id": moved} in a["assignedService"]]
@@ -82,7 +88,7 @@ async def test_call_center_add_service_moves_the_service(livevox_sim, admin):
     assert set(on_it) <= {a["id"] for a in new.body["agent"]}
 
 
-async def test_service_related_reflects_resource_groups(livevox_sim, admin):
+async def test_service_related_reflects_resource_groups(livevox_sim: Simulator, admin: Api) -> None:
     state = livevox_sim.state
     created = await admin.post(
         "/configuration/resourceGroups",
@@ -112,7 +118,7 @@ async def test_service_related_reflects_resource_groups(livevox_sim, admin):
     assert "inboundResourceGroup" not in (await admin.get(f"/configuration/services/{free}/related")).body
 
 
-async def test_user_services(livevox_sim, admin):
+async def test_user_services(livevox_sim: Simulator, admin: Api) -> None:
     user = next(u for u in livevox_sim.state.records("users") if u["role"] == "IT User")
 
     await admin.put(f"/configuration/users/{user['id']}/services/40007")
@@ -125,7 +131,9 @@ async def test_user_services(livevox_sim, admin):
     assert removed == [e for e in user["service"] if e["id"] != 40007]
 
 
-async def test_message_template_related_follows_the_service_template(livevox_sim, admin):
+async def test_message_template_related_follows_the_service_template(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     reply = await admin.put("/configuration/services/40004/messageTemplate/912")
     related = await admin.get("/configuration/messageTemplates/912/related")
     default = await admin.get("/configuration/messageTemplates/901/related")
@@ -141,7 +149,9 @@ async def test_message_template_related_follows_the_service_template(livevox_sim
     assert default.body["allServices"] is True
 
 
-async def test_screen_pops_and_lcid_packages_list_the_services_using_them(livevox_sim, admin):
+async def test_screen_pops_and_lcid_packages_list_the_services_using_them(
+    livevox_sim: Simulator, admin: Api
+) -> None:
     services = list(livevox_sim.state.values("services"))
 
     pop = await admin.get("/configuration/screenPops/1002")

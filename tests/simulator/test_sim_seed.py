@@ -11,7 +11,7 @@ from livevox_async.testing._store import wire_fields
 SIZE = TenantSize(call_centers=4, services=30, agents=1500, term_codes_per_service=3, audit_log_entries=200)
 
 
-def test_the_same_seed_gives_byte_identical_data():
+def test_the_same_seed_gives_byte_identical_data() -> None:
     first = Simulator(SimulatorConfig(seed=7, size=SIZE))
     second = Simulator(SimulatorConfig(seed=7, size=SIZE))
     other = Simulator(SimulatorConfig(seed=8, size=SIZE))
@@ -22,7 +22,7 @@ def test_the_same_seed_gives_byte_identical_data():
     assert first.access_tokens != other.access_tokens
 
 
-def test_sizes_follow_the_tenant_size():
+def test_sizes_follow_the_tenant_size() -> None:
     state = Simulator(SimulatorConfig(seed=3, size=SIZE)).state
 
     counts = {family: len(state.records(family)) for family in state.families}
@@ -39,7 +39,7 @@ def test_sizes_follow_the_tenant_size():
     assert counts["custom_outcomes"] == counts["livevox_results"]
 
 
-def test_seeded_records_are_consistent_and_dated_before_the_seed_base():
+def test_seeded_records_are_consistent_and_dated_before_the_seed_base() -> None:
     state = Simulator(SimulatorConfig(seed=3, size=SIZE)).state
     services = {s["serviceId"]: s for s in state.records("services")}
     base = base_ms(3)
@@ -64,14 +64,14 @@ def test_seeded_records_are_consistent_and_dated_before_the_seed_base():
     assert all(state.last_modified(family) == base for family in state.families)
 
 
-def test_the_family_tables_cover_the_schema():
+def test_the_family_tables_cover_the_schema() -> None:
     for op in OPERATIONS.values():
         if op.is_list and op.body is not None:
             assert set(wire_fields(op.body)) <= set(FAMILIES[op.family].search), op.id
     assert set(MANAGER_POWERS) == KNOWN_POWERS
 
 
-def test_credentials_exist_for_every_role_and_power_set():
+def test_credentials_exist_for_every_role_and_power_set() -> None:
     sim = Simulator(SimulatorConfig(seed=1, size=TenantSize(agents=5, services=3)))
 
     assert sim.credentials("Manager").manager_powers == KNOWN_POWERS

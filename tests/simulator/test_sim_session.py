@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import aiohttp
 import pytest
+from sim_support import Api, AsRole, LogIn
 
-from livevox_async.testing import LoggedRequest
+from livevox_async import Credentials
+from livevox_async.testing import LoggedRequest, Simulator
 
 
-def _body(creds, **changes):
+def _body(creds: Credentials, **changes: Any) -> dict[str, Any]:
     body = {"clientName": creds.client_name, "userName": creds.user_name, "password": creds.password}
     return {**body, **({"agent": True} if creds.agent else {}), **changes}
 
 
-async def test_user_login_answers_ids_and_reuses_the_session_per_token(livevox_sim, anon):
+async def test_user_login_answers_ids_and_reuses_the_session_per_token(
+    livevox_sim: Simulator, anon: Api
+) -> None:
     creds = livevox_sim.credentials("Sysadmin")
     user_id = livevox_sim.state.lookup("users", creds.user_name)
     headers = {"LV-Access": livevox_sim.access_tokens[0]}
@@ -35,7 +42,9 @@ async def test_user_login_answers_ids_and_reuses_the_session_per_token(livevox_s
     assert other_token.body["sessionId"] != first.body["sessionId"]
 
 
-async def test_agent_login_is_case_insensitive_and_accepts_the_string_flag(livevox_sim, anon):
+async def test_agent_login_is_case_insensitive_and_accepts_the_string_flag(
+    livevox_sim: Simulator, anon: Api
+) -> None:
     creds = livevox_sim.agent_credentials()
     headers = {"LV-Access": creds.access_token}
     agent_id = livevox_sim.state.lookup("agents", creds.user_name)
@@ -62,7 +71,9 @@ async def test_agent_login_is_case_insensitive_and_accepts_the_string_flag(livev
         ({}, "not-a-token"),
     ],
 )
-async def test_bad_credentials_or_token_answer_401(livevox_sim, anon, changes, token):
+async def test_bad_credentials_or_token_answer_401(
+    livevox_sim: Simulator, anon: Api, changes: dict[str, Any], token: int | str | None
+) -> None:
     creds = livevox_sim.credentials("Sysadmin")
     headers = (
         {"LV-Access": livevox_sim.access_tokens[0] if token == 0 else token} if token is not None else {}
@@ -78,7 +89,7 @@ async def test_bad_credentials_or_token_answer_401(livevox_sim, anon, changes, t
     )
 
 
-async def test_a_login_body_missing_a_field_answers_400_naming_it(livevox_sim, anon):
+async def test_a_login_body_missing_a_field_answers_400_naming_it(livevox_sim: Simulator, anon: Api) -> None:
     reply = await anon.post(
         "/session/login",
         {"clientName": "LVSIM", "userName": "sysadmin1"},
@@ -89,7 +100,7 @@ async def test_a_login_body_missing_a_field_answers_400_naming_it(livevox_sim, a
     assert reply.body == {"code": 400, "message": "invalid body: $.password: required field missing"}
 
 
-async def test_validate_and_logout(livevox_sim, anon, admin):
+async def test_validate_and_logout(livevox_sim: Simulator, anon: Api, admin: Api) -> None:
     session = admin.session_id
 
     assert (await anon.get(f"/session/validate/{session}")).status == 204
@@ -103,7 +114,7 @@ async def test_validate_and_logout(livevox_sim, anon, admin):
     assert used.status == 401
 
 
-async def test_versioned_session_paths_answer_too(livevox_sim, anon):
+async def test_versioned_session_paths_answer_too(livevox_sim: Simulator, anon: Api) -> None:
     creds = livevox_sim.credentials("IT User")
 
     login = await anon.post("/session/v6.0/login", _body(creds), headers={"LV-Access": creds.access_token})
@@ -113,7 +124,7 @@ async def test_versioned_session_paths_answer_too(livevox_sim, anon):
     assert (login.status, valid.status, logout.status) == (200, 204, 204)
 
 
-async def test_requests_without_a_valid_session_answer_401(anon, http):
+async def test_requests_without_a_valid_session_answer_401(anon: Api, http: aiohttp.ClientSession) -> None:
     missing = await anon.get("/configuration/agents/info")
     unknown = await anon.call("GET", "/configuration/agents/info", headers={"LV-Session": "no-such-session"})
 
@@ -127,7 +138,9 @@ async def test_requests_without_a_valid_session_answer_401(anon, http):
     )
 
 
-async def test_sessions_expire_after_the_idle_timeout_and_use_slides_it(livevox_sim, anon, admin):
+async def test_sessions_expire_after_the_idle_timeout_and_use_slides_it(
+    livevox_sim: Simulator, anon: Api, admin: Api
+) -> None:
     idle = livevox_sim.config.idle_timeout
 
     livevox_sim.advance(idle - 60)
@@ -141,7 +154,9 @@ async def test_sessions_expire_after_the_idle_timeout_and_use_slides_it(livevox_
     assert (await anon.get(f"/session/validate/{admin.session_id}")).status == 404
 
 
-async def test_expire_sessions_invalidates_every_session_and_login_opens_a_new_one(livevox_sim, as_role):
+async def test_expire_sessions_invalidates_every_session_and_login_opens_a_new_one(
+    livevox_sim: Simulator, as_role: AsRole
+) -> None:
     admin = await as_role("Sysadmin")
     manager = await as_role("Manager")
 
@@ -154,7 +169,9 @@ async def test_expire_sessions_invalidates_every_session_and_login_opens_a_new_o
     assert (await fresh.get("/configuration/agents/info")).status == 200
 
 
-async def test_change_password_checks_it_and_ends_the_sessions(livevox_sim, anon, log_in):
+async def test_change_password_checks_it_and_ends_the_sessions(
+    livevox_sim: Simulator, anon: Api, log_in: LogIn
+) -> None:
     creds = livevox_sim.credentials("Superuser")
     api = await log_in(creds)
     headers = {"LV-Access": creds.access_token}
@@ -177,7 +194,7 @@ async def test_change_password_checks_it_and_ends_the_sessions(livevox_sim, anon
     assert (await log_in(livevox_sim.credentials("Superuser"))).session_id
 
 
-async def test_agent_password_change_uses_the_agent_flag(livevox_sim, anon):
+async def test_agent_password_change_uses_the_agent_flag(livevox_sim: Simulator, anon: Api) -> None:
     creds = livevox_sim.agent_credentials()
     body = {**_body(creds), "newPassword": "Agent-new-9"}
 
