@@ -138,11 +138,14 @@ class _Prober:
         self.results: dict[str, ProbeResult] = {}
         self.first: dict[str, Any] = {}
         """List op id -> its first item (raw), when it listed one."""
+        self.answers: dict[str, Any] = {}
+        """Op id -> its answer (raw), for the reads later calls take arguments from."""
         self.samples: dict[str, list[dict[str, Any]]] = {}
         """Family -> objects read from it (first list item, reads): where search criteria come from."""
 
     def _learn(self, op: Operation, data: Any, items: list[Any]) -> None:
         seen = items[:1] if op.is_list else [data]
+        self.answers[op.id] = data
         if op.is_list and items:
             self.first[op.id] = items[0]
         self.samples.setdefault(op.family, []).extend(d for d in seen if isinstance(d, dict))
@@ -202,10 +205,10 @@ class _Prober:
         return value if type(value) in (int, str) else None
 
     async def session_id(self) -> Any:
-        listing = OPERATIONS["session.list_active"]
-        await self.record(listing)
-        sessions = self.samples.get("session", [])
-        entries = sessions[0].get("session") if sessions else None
+        """The id of the first session List Active Sessions answers (calling it once)."""
+        await self.record(OPERATIONS["session.list_active"])
+        listed = self.answers.get("session.list_active")
+        entries = listed.get("session") if isinstance(listed, dict) else None
         first = entries[0] if isinstance(entries, list) and entries else None
         return first.get("sessionId") if isinstance(first, dict) else None
 
