@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	$(BIN)/python -X dev -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -X dev -m pytest -q --doctest-modules livevox_async codegen
 
 # Tests that `make check` type-checks too, one mypy run per entry: a test directory is no
 # package, so its conftest.py and helpers are top-level modules, as pytest imports them.

@@ -6,6 +6,11 @@
 
 Both directories must be complete exports (with `manifest.json`). Files are read as
 streams, merged by id, so memory stays flat however large the tenant.
+
+Nothing on disk is trusted: the manifest must have the known format, known family
+names, each family's file `<family>.jsonl` in the directory (never a symlink) and
+integer counts; each file must hold that many records with integer ids in ascending
+order. Anything else is an `ExportError` naming the entry, or the file and line.
 """
 
 from __future__ import annotations
@@ -18,8 +23,13 @@ from typing import Any
 import attrs
 import orjson
 
+from . import _json
+from ._checkpoint import STRUCTURE_ERRORS, strict_converter, structure_problems
 from ._exceptions import ExportError
-from ._export import MANIFEST
+from ._export import FORMAT
+from ._export_dir import MANIFEST, read_file, read_lines
+from ._export_plan import AUDIT_LOG, family_names
+from ._generated.operations import OPERATIONS
 
 MISSING = "<absent>"
 
@@ -69,20 +79,69 @@ class ExportDiff:
         return data
 
 
-def _manifest(directory: Path) -> dict[str, Any]:
+@attrs.frozen
+class _ManifestFamily:
+    """What the diff reads of one family's manifest entry."""
+
+    file: str
+    count: int
+    sha256: str
+
+
+@attrs.frozen
+class _Manifest:
+    """What the diff reads of `manifest.json` (other keys are left alone)."""
+
+    format: int
+    families: dict[str, _ManifestFamily]
+
+
+_converter = strict_converter(forbid_extra_keys=False)
+
+
+def _manifest(directory: Path) -> _Manifest:
+    path = directory / MANIFEST
+    data = read_file(path)
+    if data is None:
+        raise ExportError(f"{directory} is not a complete export (no {MANIFEST})")
     try:
-        data: dict[str, Any] = orjson.loads((directory / MANIFEST).read_bytes())
-    except FileNotFoundError:
-        raise ExportError(f"{directory} is not a complete export (no {MANIFEST})") from None
-    except orjson.JSONDecodeError:
-        raise ExportError(f"{directory}/{MANIFEST} is not valid JSON") from None
-    return data
+        manifest: _Manifest = _converter.structure(_json.loads(data), _Manifest)
+    except _json.JSONDecodeError:
+        raise ExportError(f"{path} is not valid JSON") from None
+    except STRUCTURE_ERRORS as exc:
+        raise ExportError(f"{path} is not an export manifest: {structure_problems(exc, MANIFEST)}") from None
+    _check_manifest(path, manifest)
+    return manifest
 
 
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as f:
-        for line in f:
-            yield orjson.loads(line)
+def _check_manifest(path: Path, manifest: _Manifest) -> None:
+    if manifest.format != FORMAT:
+        raise ExportError(f"{path} has format {manifest.format}; this livevox-async reads format {FORMAT}")
+    known = {*family_names(), OPERATIONS[AUDIT_LOG].family}
+    for name, family in manifest.families.items():
+        entry = f"{path}: families[{name!r}]"
+        if name not in known:
+            raise ExportError(f"{entry} is not a family an export writes")
+        if family.file != f"{name}.jsonl":
+            raise ExportError(f"{entry}.file must be {name + '.jsonl'!r}, got {family.file!r}")
+        if family.count < 0:
+            raise ExportError(f"{entry}.count must not be negative, got {family.count}")
+
+
+def _records(path: Path, expected: int) -> Iterator[dict[str, Any]]:
+    """The records of a family file, checked: integer ids, ascending, as many as the manifest says."""
+    last: int | None = None
+    line = 0
+    for line, record in read_lines(path):
+        record_id = record.get("id")
+        if type(record_id) is not int:
+            raise ExportError(f"{path}, line {line}: the record's id is not an integer")
+        if last is not None and record_id <= last:
+            raise ExportError(f"{path}, line {line}: id {record_id} after {last} (each id once, ascending)")
+        last = record_id
+        yield record
+    if line != expected:
+        raise ExportError(f"{path} holds {line} records; its manifest says {expected}")
 
 
 def _field_changes(old: Any, new: Any, path: str) -> Iterator[FieldChange]:
@@ -99,9 +158,9 @@ def _field_changes(old: Any, new: Any, path: str) -> Iterator[FieldChange]:
         yield FieldChange(path, old, new)
 
 
-def _diff_family(old_file: Path, new_file: Path) -> FamilyDiff:
+def _diff_family(old_file: Path, old_count: int, new_file: Path, new_count: int) -> FamilyDiff:
     added, removed, changed = [], [], []
-    old_iter, new_iter = _records(old_file), _records(new_file)
+    old_iter, new_iter = _records(old_file, old_count), _records(new_file, new_count)
     old, new = next(old_iter, None), next(new_iter, None)
     while old is not None or new is not None:
         if new is None or (old is not None and old["id"] < new["id"]):
@@ -122,13 +181,14 @@ def _diff_family(old_file: Path, new_file: Path) -> FamilyDiff:
 def diff_exports(old_dir: str | os.PathLike[str], new_dir: str | os.PathLike[str]) -> ExportDiff:
     """Added, removed and changed objects per family between two complete exports."""
     old_path, new_path = Path(old_dir), Path(new_dir)
-    old_families = _manifest(old_path)["families"]
-    new_families = _manifest(new_path)["families"]
+    old_families = _manifest(old_path).families
+    new_families = _manifest(new_path).families
     families = {}
     for name in sorted(old_families.keys() & new_families.keys()):
-        if old_families[name]["sha256"] == new_families[name]["sha256"]:
+        old, new = old_families[name], new_families[name]
+        if old.sha256 == new.sha256:
             continue
-        family = _diff_family(old_path / old_families[name]["file"], new_path / new_families[name]["file"])
+        family = _diff_family(old_path / old.file, old.count, new_path / new.file, new.count)
         if not family.is_empty:
             families[name] = family
     return ExportDiff(

@@ -37,7 +37,7 @@ token or a session id.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal, TypedDict, Unpack
 
 SessionKind = Literal["agent", "user"]
@@ -161,7 +161,21 @@ class PaginationError(LiveVoxError):
 
 
 class ExportError(LiveVoxError):
-    """An export cannot start or continue: the output directory or the request is wrong."""
+    """An export cannot start or continue: the output directory or the request is wrong.
+
+    When several families failed, `failures` holds each one's error by family name (a
+    single failure is raised as itself).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        failures: Mapping[str, LiveVoxError] | None = None,
+        **where: Unpack[RequestInfo],
+    ) -> None:
+        super().__init__(message, **where)
+        self.failures: dict[str, LiveVoxError] = dict(failures or {})
 
 
 class APIError(LiveVoxError):

@@ -20,6 +20,11 @@ from the manifest's times.
 Interrupted (cancelled, killed, an error after retries)? The `.checkpoint/` directory
 keeps what is done: the list items and the records already written, family by family.
 `resume=True` carries on without fetching any of it again.
+
+The directory (`_export_dir.py`): one export or resume at a time, across processes (it
+holds `.export.lock` while it runs); a symlink in it is refused, never followed; a full
+disk, a damaged checkpoint or a garbage line in one is an `ExportError` saying what is
+wrong and how to go on.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ import asyncio
 import hashlib
 import logging
 import os
-import shutil
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -39,19 +43,31 @@ from typing import Any, Literal
 import attrs
 import orjson
 
+from ._checkpoint import Checkpoint, CheckpointState, ExportSettings, FamilyState
 from ._client import LiveVox
-from ._exceptions import ExportError, NotFoundError, PermissionDeniedError
+from ._exceptions import ExportError, LiveVoxError, NotFoundError, PermissionDeniedError
+from ._export_dir import (
+    MANIFEST,
+    AppendFile,
+    lock_directory,
+    open_append,
+    prepare,
+    read_lines,
+    remove,
+    rename,
+    replace_file,
+    sort_by_id,
+    touch,
+    valid_lines,
+)
 from ._export_plan import AUDIT_LOG, FamilyPlan, export_plan
 from ._generated import models
 from ._generated.operations import OPERATIONS
-from ._json import dumps_sorted, loads
+from ._json import dumps_sorted
 from ._logging import log
 from ._operation import Operation
 from ._pagination import ListReport, Page, id_reader
 
-MANIFEST = "manifest.json"
-CHECKPOINT = ".checkpoint"
-STATE = "state.json"
 FORMAT = 1
 REORDER = 8
 JSON_OPTS = orjson.OPT_SORT_KEYS
@@ -85,44 +101,8 @@ class ExportResult:
         return dict(self.manifest["skipped"])
 
 
-def _valid_lines(path: Path) -> int:
-    """Complete lines in `path`, cutting off a partial last line left by a crash."""
-    if not path.exists():
-        return 0
-    data = path.read_bytes()
-    end = data.rfind(b"\n") + 1
-    if end != len(data):
-        with path.open("r+b") as f:
-            f.truncate(end)
-    return data.count(b"\n", 0, end)
-
-
-def _read_lines(path: Path, skip: int = 0) -> Iterator[Any]:
-    with path.open("rb") as f:
-        for index, line in enumerate(f):
-            if index >= skip:
-                yield loads(line)
-
-
-def _sort_by_id(path: Path) -> None:
-    """Rewrite a JSON-lines file sorted by `id`, holding only ids and offsets in memory."""
-    index: list[tuple[Any, int, int]] = []
-    with path.open("rb") as f:
-        offset = 0
-        for line in f:
-            index.append((loads(line)["id"], offset, len(line)))
-            offset += len(line)
-    index.sort(key=lambda entry: entry[0])
-    tmp = path.with_suffix(".sorting")
-    with path.open("rb") as src, tmp.open("wb") as dst:
-        for _, start, length in index:
-            src.seek(start)
-            dst.write(src.read(length))
-    tmp.replace(path)
-
-
 VANISHED = "vanished"
-"""Key of a checkpoint line for an object that was listed but gone when read."""
+"""Key of a work-file line for an object that was listed but gone when read."""
 
 
 @attrs.frozen
@@ -141,75 +121,28 @@ def _publish(part: Path, target: Path, *, unsorted: bool) -> _Published:
     Runs in a thread (it reads the whole file once or twice).
     """
     if unsorted:
-        _sort_by_id(part)
+        sort_by_id(part)
     digest = hashlib.sha256()
     vanished: list[Any] = []
     missing: dict[str, int] = {}
     count = 0
-    tmp = part.with_suffix(".publishing")
-    with part.open("rb") as src, tmp.open("wb") as dst:
-        for line in src:
-            record = loads(line)
+    tmp = part.with_name(part.name + ".publishing")
+    remove(tmp)
+    with AppendFile(tmp, new=True) as out:
+        for _, record in read_lines(part):
             if VANISHED in record:
                 vanished.append(record["id"])
                 continue
             for key, value in record.items():
                 if value is None:
                     missing[key] = missing.get(key, 0) + 1
-            dst.write(line)
+            line = dumps_sorted(record) + b"\n"  # the same bytes: every line was written so
+            out.write(line)
             digest.update(line)
             count += 1
-    os.replace(tmp, target)
-    part.unlink()
+    rename(tmp, target)
+    remove(part)
     return _Published(count, digest.hexdigest(), vanished, dict(sorted(missing.items())))
-
-
-class _Checkpoint:
-    """`.checkpoint/state.json` plus each family's work files."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.dir = out_dir / CHECKPOINT
-        self.path = self.dir / STATE
-        self.state: dict[str, Any] = {}
-
-    def load(self) -> dict[str, Any]:
-        self.state = orjson.loads(self.path.read_bytes())
-        return self.state
-
-    def save(self) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(orjson.dumps(self.state, option=orjson.OPT_INDENT_2 | JSON_OPTS))
-        tmp.replace(self.path)
-
-    def family(self, name: str) -> dict[str, Any]:
-        families: dict[str, dict[str, Any]] = self.state["families"]
-        return families.setdefault(name, {"listed": False, "requests": 0, "done": False})
-
-    def items_file(self, name: str) -> Path:
-        return self.dir / f"{name}.items.jsonl"
-
-    def part_file(self, name: str) -> Path:
-        return self.dir / f"{name}.jsonl.part"
-
-
-def _prepare(out_dir: Path, *, resume: bool) -> bool:
-    """Check the directory; True when there is a checkpoint to resume."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise ExportError(f"cannot write to the output directory {out_dir} ({exc.strerror})") from None
-    if (out_dir / MANIFEST).exists():
-        raise ExportError(f"{out_dir} already holds a complete export; choose a new directory")
-    if (out_dir / CHECKPOINT / STATE).exists():
-        if not resume:
-            raise ExportError(f"{out_dir} holds an interrupted export; resume it (resume=True / --resume)")
-        return True
-    if any(out_dir.iterdir()):
-        raise ExportError(f"{out_dir} is not empty and holds no export; choose an empty directory")
-    return False
 
 
 class _Exporter:
@@ -227,7 +160,7 @@ class _Exporter:
         self.plans = plans
         self.concurrency = concurrency
         self.progress = progress or (lambda _: None)
-        self.checkpoint = _Checkpoint(out_dir)
+        self.checkpoint = Checkpoint(out_dir)
         self.client_id = 0
 
     def _report(self, family: str, phase: Phase, done: int, total: int | None) -> None:
@@ -240,7 +173,7 @@ class _Exporter:
 
     async def run_family(self, plan: FamilyPlan) -> None:
         ck = self.checkpoint.family(plan.name)
-        if ck["done"] or "skipped" in ck:
+        if ck.done or ck.skipped is not None:
             return
         refused = self._refused(plan.operations)
         listing_refused = plan.list_op is not None and plan.list_op.id in refused
@@ -248,42 +181,37 @@ class _Exporter:
             self._skip(plan.name, f"{next(iter(refused.values()))} ({', '.join(refused)})")
             return
         details = [op for op in plan.details if op.id not in refused]
-        ck["details_skipped"] = refused
+        ck.details_skipped = refused
         try:
             if plan.list_op is not None:
                 await self._list(plan, ck)
             await self._read_items(plan, ck, details)
         except PermissionDeniedError as exc:
             # LiveVox refused what the SDK could not know (a role it was not told).
-            self._discard(plan.name)
+            self.checkpoint.discard(plan.name)
             self._skip(plan.name, f"LiveVox refused {exc.operation}: {exc.lv_message or 'forbidden'}")
             return
         await self._finish(plan, ck)
 
     def _skip(self, name: str, reason: str) -> None:
-        self.checkpoint.family(name)["skipped"] = reason
+        self.checkpoint.family(name).skipped = reason
         self.checkpoint.save()
         self._report(name, "skipped", 0, None)
         log(logging.INFO, "export skips %s: %s", name, reason)
 
-    def _discard(self, name: str) -> None:
-        for path in (self.checkpoint.items_file(name), self.checkpoint.part_file(name)):
-            path.unlink(missing_ok=True)
-        self.checkpoint.state["families"][name] = {"listed": False, "requests": 0, "done": False}
-
-    async def _list(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
+    async def _list(self, plan: FamilyPlan, ck: FamilyState) -> None:
         """Write the family's list items, each id once, to the checkpoint; see `_listing_pass`.
 
         With an `/info`, its `lastModified` is read before and after: a family that changed
         while it was listed (a deletion can shift the offsets) is walked once more, keeping
         what the first pass found; if it changed again, the manifest says so.
         """
-        if ck["listed"]:
+        if ck.listed:
             return
         assert plan.list_op is not None
         info = plan.info_op if plan.info_op is not None and not self._refused([plan.info_op]) else None
         items_file = self.checkpoint.items_file(plan.name)
-        resumed_at = _valid_lines(items_file)
+        resumed_at = valid_lines(items_file)
         before = await self._info(info, ck)
         report = await self._listing_pass(plan, ck, before, start=resumed_at)
         if info is not None and not resumed_at:
@@ -294,19 +222,19 @@ class _Exporter:
                 again = await self._info(info, ck)
                 if again is not None and again.last_modified != after.last_modified:
                     report.note("the family changed while it was listed; objects may be missing")
-        ck["listed"] = True
-        ck["report"] = attrs.asdict(report)
+        ck.listed = True
+        ck.listing = report
         self.checkpoint.save()
 
-    async def _info(self, info: Operation | None, ck: dict[str, Any]) -> models.ListInfo | None:
+    async def _info(self, info: Operation | None, ck: FamilyState) -> models.ListInfo | None:
         if info is None:
             return None
-        ck["requests"] += 1
+        ck.requests += 1
         listed: models.ListInfo = await self.lv.runtime.fetch(info, models.ListInfo)
         return listed
 
     async def _listing_pass(
-        self, plan: FamilyPlan, ck: dict[str, Any], info: models.ListInfo | None, *, start: int
+        self, plan: FamilyPlan, ck: FamilyState, info: models.ListInfo | None, *, start: int
     ) -> ListReport:
         """Walk the list from offset `start`, appending the ids not yet in the items file.
 
@@ -315,8 +243,8 @@ class _Exporter:
         """
         assert plan.list_op is not None
         items_file = self.checkpoint.items_file(plan.name)
-        written = _valid_lines(items_file)
-        seen = [item[plan.id_key] for item in _read_lines(items_file)] if written else []
+        written = valid_lines(items_file)
+        seen = [item.get(plan.id_key) for _, item in read_lines(items_file)] if written else []
         paginator = self.lv.runtime.paginate(plan.list_op, dict)
         pages: AsyncIterator[Page[Any]]
         if not written and info is not None:
@@ -324,14 +252,14 @@ class _Exporter:
         else:
             pages = paginator.pages(start=start, seen=seen)
         done = written
-        with items_file.open("ab") as f:
+        with open_append(items_file) as f:
             async for page in pages:
                 f.write(b"".join(self._item_line(plan, page, item) for item in page.raw))
                 f.flush()
-                ck["requests"] += 1
+                ck.requests += 1
                 done += len(page.raw)
                 self._report(plan.name, "listing", done, None)
-        ck["items"] = done
+        ck.items = done
         return paginator.report
 
     @staticmethod
@@ -353,7 +281,12 @@ class _Exporter:
         if plan.list_op is None:
             yield self.client_id, None
             return
-        for item in _read_lines(self.checkpoint.items_file(plan.name), skip):
+        items_file = self.checkpoint.items_file(plan.name)
+        for line, item in read_lines(items_file, skip):
+            if plan.id_key not in item:
+                raise ExportError(
+                    f"{plan.name}: the item on line {line} of {items_file} has no {plan.id_key!r}"
+                )
             yield item[plan.id_key], item
 
     async def _record(
@@ -392,10 +325,10 @@ class _Exporter:
                 f"{plan.name} {item_id}: LiveVox's answer is nested too deeply to write"
             ) from None
 
-    async def _read_items(self, plan: FamilyPlan, ck: dict[str, Any], details: Sequence[Operation]) -> None:
+    async def _read_items(self, plan: FamilyPlan, ck: FamilyState, details: Sequence[Operation]) -> None:
         part = self.checkpoint.part_file(plan.name)
-        written = _valid_lines(part)
-        total = ck.get("items", 1)
+        written = valid_lines(part)
+        total = ck.items if ck.items is not None else 1
         window: deque[asyncio.Task[bytes]] = deque()
         per_item = max(1, len(details))
         limit = max(1, self.concurrency // per_item)
@@ -404,21 +337,21 @@ class _Exporter:
         fetching = asyncio.Semaphore(limit)
         last_id: Any = None
         try:
-            with part.open("ab") as f:
+            with open_append(part) as f:
 
                 async def drain_one() -> None:
                     nonlocal written, last_id
                     line = await window.popleft()
                     f.write(line)
                     written += 1
-                    ck["requests"] += len(details)
+                    ck.requests += len(details)
                     if written % 100 == 0 or not window:
                         f.flush()
                         self._report(plan.name, "reading", written, total)
 
                 for item_id, item in self._items(plan, written):
                     if last_id is not None and item_id < last_id:
-                        ck["unsorted"] = True
+                        ck.unsorted = True
                     last_id = item_id
                     window.append(asyncio.ensure_future(self._record(plan, details, item_id, item, fetching)))
                     while window and (window[0].done() or len(window) >= limit * REORDER):
@@ -432,28 +365,23 @@ class _Exporter:
                 await asyncio.gather(*window, return_exceptions=True)
             self.checkpoint.save()
 
-    async def _finish(self, plan: FamilyPlan, ck: dict[str, Any]) -> None:
+    async def _finish(self, plan: FamilyPlan, ck: FamilyState) -> None:
         part = self.checkpoint.part_file(plan.name)
-        part.touch()
+        touch(part)
         target = self.out_dir / f"{plan.name}.jsonl"
-        unsorted = ck.pop("unsorted", False)
-        written = await asyncio.to_thread(_publish, part, target, unsorted=unsorted)
-        ck.update(
-            done=True,
-            file=target.name,
-            count=written.count,
-            sha256=written.sha256,
-            vanished=written.vanished,
-            missing_reads=written.missing_reads,
-        )
-        self.checkpoint.items_file(plan.name).unlink(missing_ok=True)
+        written = await asyncio.to_thread(_publish, part, target, unsorted=ck.unsorted)
+        ck.unsorted = False
+        ck.file, ck.count, ck.sha256 = target.name, written.count, written.sha256
+        ck.vanished, ck.missing_reads = written.vanished, written.missing_reads
+        ck.done = True
+        remove(self.checkpoint.items_file(plan.name))
         self.checkpoint.save()
         self._report(plan.name, "done", written.count, written.count)
 
     async def run_audit_log(self, start: datetime, end: datetime) -> None:
         name = "audit_log"
         ck = self.checkpoint.family(name)
-        if ck["done"] or "skipped" in ck:
+        if ck.done or ck.skipped is not None:
             return
         op = OPERATIONS[AUDIT_LOG]
         refused = self._refused([op])
@@ -462,18 +390,18 @@ class _Exporter:
             return
         criteria = models.AuditLogSearch(date_range=models.AuditLogDateRange(from_=start, to=end))
         part = self.checkpoint.part_file(name)
-        done = _valid_lines(part)
-        seen = [entry["id"] for entry in _read_lines(part)] if done else []
+        done = valid_lines(part)
+        seen = [entry.get("id") for _, entry in read_lines(part)] if done else []
         plan = FamilyPlan(name, op, None, ())
-        with part.open("ab") as f:
+        with open_append(part) as f:
             async for page in self.lv.runtime.paginate(op, dict, body=criteria).pages(start=done, seen=seen):
                 records = ({"id": self._checked_id(plan, page, e), op.id: e} for e in page.raw)
                 f.write(b"".join(dumps_sorted(record) + b"\n" for record in records))
                 f.flush()
-                ck["requests"] += 1
+                ck.requests += 1
                 done += len(page.raw)
                 self._report(name, "listing", done, None)
-        ck["unsorted"] = True
+        ck.unsorted = True
         await self._finish(plan, ck)
 
 
@@ -499,75 +427,99 @@ async def export_configuration(
         progress: called with a `Progress` as work advances.
 
     Raises:
-        ExportError: the directory or the family names are wrong; nothing was fetched.
+        ExportError: nothing was fetched: the family names are wrong, another export is
+            running in the directory, it holds something else, a symlink or a damaged
+            checkpoint. Or writing failed (a full disk): the checkpoint is kept.
         LiveVoxError: a call failed after its retries; the checkpoint is kept.
     """
     if concurrency < 1:
         raise ExportError(f"concurrency must be >= 1, got {concurrency}")
+    plans = _selected_plans(families)
+    path = Path(out_dir)
+    settings = ExportSettings(
+        families=[p.name for p in plans],
+        api_version=lv.api_version,
+        audit_log=[audit_log[0].isoformat(), audit_log[1].isoformat()] if audit_log else None,
+    )
+    with lock_directory(path):
+        resuming = prepare(path, resume=resume)
+        exporter = _Exporter(lv, path, plans, concurrency=concurrency, progress=progress)
+        loaded = exporter.checkpoint.load() if resuming else None  # a damaged one: before any call
+        before = lv.stats()
+        started = time.time()
+        exporter.client_id = await lv.client_id()
+        _start_checkpoint(exporter, loaded, settings)
+        jobs = [exporter.run_family(plan) for plan in plans]
+        if audit_log is not None:
+            jobs.append(exporter.run_audit_log(*audit_log))
+        names = [p.name for p in plans] + (["audit_log"] if audit_log is not None else [])
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        failed = {name: r for name, r in zip(names, results, strict=True) if isinstance(r, BaseException)}
+        if failed:
+            exporter.checkpoint.save()
+            raise _failure(failed)
+        return _write_manifest(exporter, before, started)
+
+
+def _failure(failed: dict[str, BaseException]) -> BaseException:
+    """The error to raise for the families that failed: itself when one did (or for a bug),
+    else one `ExportError` carrying every family's."""
+    errors = list(failed.values())
+    if len(errors) == 1 or not all(isinstance(e, LiveVoxError) for e in errors):
+        return next((e for e in errors if not isinstance(e, LiveVoxError)), errors[0])
+    failures = {name: error for name, error in failed.items() if isinstance(error, LiveVoxError)}
+    summary = "; ".join(f"{name}: {type(e).__name__}: {e.message}" for name, e in failures.items())
+    return ExportError(
+        f"{len(failures)} families failed (the checkpoint is kept): {summary}", failures=failures
+    )
+
+
+def _selected_plans(families: Sequence[str] | None) -> list[FamilyPlan]:
     plans = export_plan()
     known = [p.name for p in plans]
     wanted = list(families) if families else known
     unknown = sorted(set(wanted) - set(known))
     if unknown:
         raise ExportError(f"unknown famil{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)}")
-    plans = [p for p in plans if p.name in wanted]
-    path = Path(out_dir)
-    resuming = _prepare(path, resume=resume)
-    exporter = _Exporter(lv, path, plans, concurrency=concurrency, progress=progress)
-    before = lv.stats()
-    started = time.time()
-    exporter.client_id = await lv.client_id()
-    ck = exporter.checkpoint
-    settings = {
-        "families": [p.name for p in plans],
-        "api_version": lv.api_version,
-        "audit_log": [audit_log[0].isoformat(), audit_log[1].isoformat()] if audit_log else None,
-    }
-    if resuming:
-        state = ck.load()
-        if state.get("client_id") != exporter.client_id:
-            raise ExportError(f"{path} holds an export of another LiveVox client ({state.get('client_id')})")
-        if state["settings"] != settings:
-            raise ExportError(f"{path} holds an interrupted export with other settings: {state['settings']}")
-    else:
-        ck.dir.mkdir()
-        ck.state = {
-            "format": FORMAT,
-            "client_id": exporter.client_id,
-            "settings": settings,
-            "started": datetime.now(UTC).isoformat(),
-            "families": {},
-        }
-        ck.save()
-    jobs = [exporter.run_family(plan) for plan in plans]
-    if audit_log is not None:
-        jobs.append(exporter.run_audit_log(*audit_log))
-    results = await asyncio.gather(*jobs, return_exceptions=True)
-    errors = [r for r in results if isinstance(r, BaseException)]
-    if errors:
-        ck.save()
-        raise errors[0]
-    return _write_manifest(exporter, before, started)
+    return [p for p in plans if p.name in wanted]
 
 
-def _verification(entry: dict[str, Any]) -> dict[str, Any]:
+def _start_checkpoint(exporter: _Exporter, loaded: CheckpointState | None, settings: ExportSettings) -> None:
+    """Check a resumed checkpoint is this export's, or start a new one."""
+    path = exporter.out_dir
+    if loaded is None:
+        started = datetime.now(UTC).isoformat()
+        exporter.checkpoint.start(
+            CheckpointState(client_id=exporter.client_id, settings=settings, started=started)
+        )
+        return
+    if loaded.client_id != exporter.client_id:
+        raise ExportError(f"{path} holds an export of another LiveVox client ({loaded.client_id})")
+    if loaded.settings != settings:
+        raise ExportError(
+            f"{path} holds an interrupted export with other settings: {attrs.asdict(loaded.settings)}"
+        )
+
+
+def _verification(entry: FamilyState) -> dict[str, Any]:
     """A family's checks for the manifest: what vanished, what LiveVox contradicted, 404s."""
-    report = entry.get("report") or {}
     shown: dict[str, Any] = {}
-    if entry.get("vanished"):
-        shown["vanished"] = entry["vanished"]
-    if entry.get("missing_reads"):
-        shown["missing_reads"] = entry["missing_reads"]
-    if report.get("not_found") and entry["count"] == 0:
+    if entry.vanished:
+        shown["vanished"] = entry.vanished
+    if entry.missing_reads:
+        shown["missing_reads"] = entry.missing_reads
+    report = entry.listing
+    if report is None:
+        return shown
+    if report.not_found and entry.count == 0:
         shown["empty_by_404"] = True
-    if report:
-        shown["listing"] = {
-            "info_size": report["expected"],
-            "listed": entry.get("items", entry["count"]),
-            "repeated_ids_dropped": report["repeated"],
-            "short_pages": report["short_pages"],
-            "disagreements": report["disagreements"],
-        }
+    shown["listing"] = {
+        "info_size": report.expected,
+        "listed": entry.items,
+        "repeated_ids_dropped": report.repeated,
+        "short_pages": report.short_pages,
+        "disagreements": report.disagreements,
+    }
     return shown
 
 
@@ -576,18 +528,18 @@ def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportR
 
     ck = exporter.checkpoint
     after = exporter.lv.stats()
-    families = {}
+    families: dict[str, dict[str, Any]] = {}
     skipped = {}
-    for name, entry in sorted(ck.state["families"].items()):
-        if "skipped" in entry:
-            skipped[name] = entry["skipped"]
+    for name, entry in sorted(ck.state.families.items()):
+        if entry.skipped is not None:
+            skipped[name] = entry.skipped
             continue
         families[name] = {
-            "file": entry["file"],
-            "count": entry["count"],
-            "requests": entry["requests"],
-            "sha256": entry["sha256"],
-            **({"not_exported": entry["details_skipped"]} if entry.get("details_skipped") else {}),
+            "file": entry.file,
+            "count": entry.count,
+            "requests": entry.requests,
+            "sha256": entry.sha256,
+            **({"not_exported": entry.details_skipped} if entry.details_skipped else {}),
             **_verification(entry),
         }
     manifest = {
@@ -595,7 +547,7 @@ def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportR
         "sdk": f"livevox-async {__version__}",
         "api_version": exporter.lv.api_version,
         "client_id": exporter.client_id,
-        "started": ck.state["started"],
+        "started": ck.state.started,
         "finished": datetime.now(UTC).isoformat(),
         "families": families,
         "skipped": skipped,
@@ -610,9 +562,8 @@ def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportR
             "seconds": round(time.time() - started, 3),
         },
     }
-    target = exporter.out_dir / MANIFEST
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | JSON_OPTS) + b"\n")
-    tmp.replace(target)
-    shutil.rmtree(ck.dir)
+    replace_file(
+        exporter.out_dir / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | JSON_OPTS) + b"\n"
+    )
+    ck.remove()
     return ExportResult(exporter.out_dir, manifest)

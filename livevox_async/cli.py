@@ -2,41 +2,61 @@
 
     livevox export --out DIR [--family agents ...] [--rate R] [--concurrency N] [--resume]
     livevox export --demo --out DIR          # against the bundled simulator, no tenant needed
-    livevox diff OLD NEW [--json]            # exit 1 when the exports differ
+    livevox diff OLD NEW [--json]            # exit 10 when the exports differ
     livevox sim --port 8089 --agents 20000   # the simulator, standalone
 
-Credentials come from the environment: LIVEVOX_ACCESS_TOKEN, LIVEVOX_CLIENT,
-LIVEVOX_USER, LIVEVOX_PASSWORD (prompted when absent; never an argument), and
-LIVEVOX_REGION (NA3-NA6) or LIVEVOX_BASE_URL.
+Credentials come from the environment (`livevox_async.ENVIRONMENT`, listed by
+`livevox export --help`): LIVEVOX_ACCESS_TOKEN (or LIVEVOX_ACCESS_TOKENS to pool
+sessions), LIVEVOX_CLIENT, LIVEVOX_USER, LIVEVOX_PASSWORD (prompted when absent; never an
+argument), LIVEVOX_AGENT, LIVEVOX_ROLE, LIVEVOX_MANAGER_POWERS, and LIVEVOX_REGION
+(NA3-NA6) or LIVEVOX_BASE_URL.
 
-Exit codes: 0 done (diff: no drift); 1 diff found drift; 2 bad usage or input;
-3 LiveVox refused the credentials; 4 LiveVox unreachable or failing; 5 other API
-error; 130 interrupted (an export keeps its checkpoint: rerun with --resume).
+Exit codes:
+    0    done (diff: no drift)
+    2    bad usage or input: arguments, environment, the output directory (not empty,
+         another export running in it, a symlink in it, a damaged checkpoint), an
+         export to diff that is incomplete or damaged; also a full or failing disk
+         (the checkpoint is kept: rerun with --resume)
+    3    LiveVox refused the credentials
+    4    LiveVox unreachable or failing
+    5    any other LiveVox error
+    10   diff found drift (distinct from every failure)
+    70   internal error: a bug in livevox-async (please report it)
+    130  interrupted (an export keeps its checkpoint: rerun with --resume)
+Every failure is one line on stderr, never a traceback. Text that came from LiveVox or
+from disk (messages, names, values) is printed literally: markup escaped, control
+characters removed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import math
 import os
+import re
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, ParamSpec
 
 try:
     import click
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
     from rich.table import Table
 except ImportError as exc:  # pragma: no cover - exercised by hand without the extra
-    raise SystemExit("the livevox command needs the cli extra: pip install 'livevox-async[cli]'") from exc
+    print("the livevox command needs the cli extra: pip install 'livevox-async[cli]'", file=sys.stderr)
+    raise SystemExit(2) from exc
 
 import orjson
 
 from ._client import LiveVox
-from ._credentials import Credentials
+from ._credentials import ENVIRONMENT, Credentials, endpoint_from_env
 from ._diff import diff_exports
 from ._exceptions import (
     APIError,
@@ -50,11 +70,12 @@ from ._export import ExportResult, export_configuration
 from ._export import Progress as ExportProgress
 from ._export_plan import family_names
 
-EXIT_DRIFT = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_UNREACHABLE = 4
 EXIT_API = 5
+EXIT_DRIFT = 10
+EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 DEMO_RATE = 100.0
@@ -63,49 +84,105 @@ DEMO_SIZE = {"call_centers": 3, "services": 100, "agents": 1500}
 err = Console(stderr=True)
 
 
+P = ParamSpec("P")
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]?)")
+"""An ANSI escape sequence: CSI (`ESC [ 31 m`), OSC (`ESC ] … BEL`) or a two-byte one."""
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 controls but tab and newline, DEL, and C1 controls."""
+
+
+def plain(text: object) -> str:
+    """`text` to print literally through rich: escape sequences and control characters
+    (but tab and newline) removed, markup escaped. Every piece of text that came from
+    LiveVox or from disk goes through it.
+
+        >>> print(plain("[/oops] \x1b[31mred\x07"))
+        \\[/oops] red
+    """
+    return escape(_CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", str(text))))
+
+
 def fail(message: str, code: int) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {plain(message)}", highlight=False, soft_wrap=True)
     sys.exit(code)
 
 
-def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    """Run the command's coroutine; turn every expected failure into one line and an exit code."""
+SEVERITY = (EXIT_AUTH, EXIT_UNREACHABLE, EXIT_API, EXIT_USAGE)
+"""When several families failed, the exit code is the first of these that any failure has."""
+
+
+def exit_code(exc: LiveVoxError) -> int:
+    """The documented exit code for an error (the most severe of an export's failures).
+
+    >>> from livevox_async import ExportError, ServerError
+    >>> exit_code(ExportError("2 families failed", failures={"agents": ServerError("x", status=503)}))
+    4
+    """
+    if isinstance(exc, ExportError) and exc.failures:
+        codes = {exit_code(failure) for failure in exc.failures.values()}
+        return next(code for code in SEVERITY if code in codes)
+    if isinstance(exc, ExportError | ConfigurationError):
+        return EXIT_USAGE
+    if isinstance(exc, AuthenticationError):
+        return EXIT_AUTH
+    if isinstance(exc, TransportError) or (isinstance(exc, APIError) and exc.status >= 500):
+        return EXIT_UNREACHABLE
+    return EXIT_API
+
+
+def error_line(exc: LiveVoxError) -> str:
+    if isinstance(exc, ExportError | ConfigurationError | AuthenticationError):
+        return exc.message
+    if isinstance(exc, TransportError):
+        return f"{exc.message} ({exc.operation})"
+    return str(exc)
+
+
+@contextmanager
+def failures() -> Iterator[None]:
+    """Turn every failure into one line on stderr and its documented exit code."""
     try:
-        return asyncio.run(coroutine)
-    except KeyboardInterrupt:
+        yield
+    except (KeyboardInterrupt, click.Abort):
         fail("interrupted; an export keeps its checkpoint: rerun with --resume", EXIT_INTERRUPTED)
-    except (ExportError, ConfigurationError) as exc:
-        fail(exc.message, EXIT_USAGE)
-    except AuthenticationError as exc:
-        fail(exc.message, EXIT_AUTH)
-    except TransportError as exc:
-        fail(f"{exc.message} ({exc.operation})", EXIT_UNREACHABLE)
-    except APIError as exc:
-        fail(str(exc), EXIT_UNREACHABLE if exc.status >= 500 else EXIT_API)
     except LiveVoxError as exc:
-        fail(str(exc), EXIT_API)
+        fail(error_line(exc), exit_code(exc))
+    except Exception as exc:
+        fail(f"internal error (please report it): {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 
 
-def credentials_from_env() -> tuple[Credentials, str | None, str | None]:
+def guarded(command: Callable[P, None]) -> Callable[P, None]:
+    """A command whose every failure exits through `failures`."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        with failures():
+            command(*args, **kwargs)
+
+    return run
+
+
+def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run the command's coroutine."""
+    return asyncio.run(coroutine)
+
+
+def credentials_from_env() -> tuple[Credentials | list[Credentials], str | None, str | None]:
+    """The `LIVEVOX_*` variables (`ENVIRONMENT`) as credentials (a pool for several tokens),
+    region and base URL; the password is prompted for on a terminal when it is not set."""
     env = os.environ
-    missing = [k for k in ("LIVEVOX_ACCESS_TOKEN", "LIVEVOX_CLIENT", "LIVEVOX_USER") if not env.get(k)]
-    if missing:
-        fail(f"set {', '.join(missing)} in the environment (see `livevox export --help`)", EXIT_USAGE)
     password = env.get("LIVEVOX_PASSWORD")
     if not password:
         if not sys.stdin.isatty():
             fail("LIVEVOX_PASSWORD is not set and there is no terminal to ask for it", EXIT_USAGE)
         password = click.prompt("LiveVox password", hide_input=True)
-    region, base_url = env.get("LIVEVOX_REGION"), env.get("LIVEVOX_BASE_URL")
-    if bool(region) == bool(base_url):
-        fail("set exactly one of LIVEVOX_REGION (NA3-NA6) or LIVEVOX_BASE_URL", EXIT_USAGE)
-    creds = Credentials(
-        access_token=env["LIVEVOX_ACCESS_TOKEN"],
-        client_name=env["LIVEVOX_CLIENT"],
-        user_name=env["LIVEVOX_USER"],
-        password=password,
-    )
-    return creds, region or None, base_url or None
+    try:
+        pool = Credentials.pool_from_env(env, password=password)
+        endpoint = endpoint_from_env(env)
+    except ConfigurationError as exc:
+        fail(f"{exc.message} (see `livevox export --help`)", EXIT_USAGE)
+    return (pool[0] if len(pool) == 1 else pool), endpoint.get("region"), endpoint.get("base_url")
 
 
 class ProgressBars:
@@ -127,36 +204,58 @@ class ProgressBars:
     def __call__(self, event: ExportProgress) -> None:
         if not self.tasks:
             self.progress.start()  # only once there is something to show
+        family = plain(event.family)
         if event.family not in self.tasks:
-            self.tasks[event.family] = self.progress.add_task(event.family, total=None, rate="")
+            self.tasks[event.family] = self.progress.add_task(family, total=None, rate="")
             self.started[event.family] = time.monotonic()
         task = self.tasks[event.family]
         elapsed = max(time.monotonic() - self.started[event.family], 1e-6)
         if event.phase == "skipped":
-            self.progress.update(task, description=f"{event.family} (skipped)", total=0, completed=0)
+            self.progress.update(task, description=f"{family} (skipped)", total=0, completed=0)
         elif event.phase == "listing":
-            self.progress.update(task, description=f"{event.family} (list)", completed=event.done)
+            self.progress.update(task, description=f"{family} (list)", completed=event.done)
         else:
             self.progress.update(
                 task,
-                description=event.family,
+                description=family,
                 completed=event.done,
                 total=event.total,
                 rate=f"{event.done / elapsed:.0f}",
             )
 
 
+def family_checks(family: dict[str, Any]) -> str:
+    """What the export noticed about one family, in a few words (empty when all was well).
+
+    >>> family_checks({"count": 0, "empty_by_404": True, "vanished": [7, 9]})
+    'empty by 404 (check the path) · 2 vanished'
+    """
+    notes = []
+    if family.get("empty_by_404"):
+        notes.append("empty by 404 (check the path)")
+    if family.get("vanished"):
+        notes.append(f"{len(family['vanished'])} vanished")
+    if family.get("missing_reads"):
+        notes.append(f"{sum(family['missing_reads'].values())} reads 404")
+    listing = family.get("listing") or {}
+    if listing.get("repeated_ids_dropped"):
+        notes.append(f"{listing['repeated_ids_dropped']} repeats dropped")
+    notes += listing.get("disagreements", [])
+    return " · ".join(notes)
+
+
 def summary_table(result: ExportResult, rate: float | None) -> tuple[Table, str]:
     """The per-family table and the line below it (rate achieved, throttles, retries, time)."""
     manifest = result.manifest
     totals = manifest["totals"]
-    table = Table(title=f"Exported to {result.out_dir}", title_justify="left")
-    for column in ("family", "items", "requests"):
-        table.add_column(column, justify="right" if column != "family" else "left")
+    table = Table(title=f"Exported to {plain(result.out_dir)}", title_justify="left")
+    for column in ("family", "items", "requests", "checks"):
+        table.add_column(column, justify="right" if column in ("items", "requests") else "left")
     for name, family in manifest["families"].items():
-        table.add_row(name, str(family["count"]), str(family["requests"]))
+        checks = plain(family_checks(family))
+        table.add_row(plain(name), str(family["count"]), str(family["requests"]), checks)
     for name, reason in manifest["skipped"].items():
-        table.add_row(f"[dim]{name}[/]", "[dim]skipped[/]", f"[dim]{reason}[/]")
+        table.add_row(f"[dim]{plain(name)}[/]", "[dim]skipped[/]", f"[dim]{plain(reason)}[/]", "")
     achieved = totals["http_requests"] / totals["seconds"] if totals["seconds"] else 0.0
     table.add_section()
     table.add_row("total", str(totals["objects"]), str(totals["http_requests"]))
@@ -240,13 +339,20 @@ def _date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.astimezone()
 
 
+def environment_help() -> str:
+    """The `--help` epilog naming every environment variable (kept as written by click)."""
+    width = max(len(name) for name in ENVIRONMENT)
+    lines = [f"  {name:<{width}}  {meaning}" for name, meaning in ENVIRONMENT.items()]
+    return "\b\nEnvironment:\n" + "\n".join(lines)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="livevox-async")
 def main() -> None:
     """livevox-async: export and diff a LiveVox tenant's configuration."""
 
 
-@main.command("export")
+@main.command("export", epilog=environment_help())
 @click.option(
     "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output directory."
 )
@@ -265,6 +371,7 @@ def main() -> None:
 )
 @click.option("--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON on stdout.")
+@guarded
 def export_command(
     out: Path,
     families: tuple[str, ...],
@@ -281,8 +388,8 @@ def export_command(
     unknown = sorted(set(families) - set(family_names()))
     if unknown:
         fail(f"unknown family {', '.join(unknown)}; known: {', '.join(family_names())}", EXIT_USAGE)
-    if rate is not None and rate <= 0:
-        fail("--rate must be > 0", EXIT_USAGE)
+    if rate is not None and not (math.isfinite(rate) and rate > 0):
+        fail(f"--rate must be a finite number > 0, got {rate}", EXIT_USAGE)
     start, end = _date(audit_from), _date(audit_to)
     if (start is None) != (end is None):
         fail("give both --audit-from and --audit-to", EXIT_USAGE)
@@ -318,12 +425,10 @@ def export_command(
 @click.argument("old", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@guarded
 def diff_command(old: Path, new: Path, as_json: bool) -> None:
-    """Show configuration drift between two exports; exit 1 when they differ."""
-    try:
-        drift = diff_exports(old, new)
-    except ExportError as exc:
-        fail(exc.message, EXIT_USAGE)
+    """Show configuration drift between two exports; exit 10 when they differ."""
+    drift = diff_exports(old, new)
     if as_json:
         click.echo(orjson.dumps(drift.as_json(), option=orjson.OPT_INDENT_2).decode())
     else:
@@ -331,22 +436,24 @@ def diff_command(old: Path, new: Path, as_json: bool) -> None:
         if drift.is_empty:
             out.print("no drift")
         for name in drift.only_old:
-            out.print(f"[red]- family {name}[/] (only in {old})")
+            out.print(f"[red]- family {plain(name)}[/] (only in {plain(old)})")
         for name in drift.only_new:
-            out.print(f"[green]+ family {name}[/] (only in {new})")
+            out.print(f"[green]+ family {plain(name)}[/] (only in {plain(new)})")
         for name, family in drift.families.items():
             out.print(
-                f"[bold]{name}[/]: {len(family.added)} added, {len(family.removed)} removed, "
+                f"[bold]{plain(name)}[/]: {len(family.added)} added, {len(family.removed)} removed, "
                 f"{len(family.changed)} changed"
             )
             for item in family.added:
-                out.print(f"  [green]+ {item}[/]")
+                out.print(f"  [green]+ {plain(item)}[/]")
             for item in family.removed:
-                out.print(f"  [red]- {item}[/]")
+                out.print(f"  [red]- {plain(item)}[/]")
             for change in family.changed:
-                out.print(f"  [yellow]~ {change.id}[/]")
+                out.print(f"  [yellow]~ {plain(change.id)}[/]")
                 for field in change.fields:
-                    out.print(f"      {field.path}: {field.old!r} → {field.new!r}")
+                    out.print(
+                        f"      {plain(field.path)}: {plain(repr(field.old))} → {plain(repr(field.new))}"
+                    )
     sys.exit(0 if drift.is_empty else EXIT_DRIFT)
 
 

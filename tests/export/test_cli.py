@@ -10,9 +10,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from livevox_async.testing import Simulator
+import livevox_async
+from livevox_async.testing import ListQuirks, Simulator, TenantSize
+from livevox_async.testing.pytest_plugin import SimulatorFactory
 
 LIVEVOX = str(Path(sys.executable).with_name("livevox"))
+SOURCE = str(Path(livevox_async.__file__).resolve().parent.parent)
+"""The checkout under test: the command must run it, not whatever the venv was installed from."""
 
 
 async def livevox(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -21,7 +25,7 @@ async def livevox(*args: str, env: dict[str, str] | None = None) -> tuple[int, s
     process = await asyncio.create_subprocess_exec(
         LIVEVOX,
         *args,
-        env={**clean, **(env or {})},
+        env={**clean, "PYTHONPATH": SOURCE, **(env or {})},
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -80,7 +84,10 @@ async def test_export_then_diff(livevox_sim: Simulator, tmp_path: Path) -> None:
         ([], {"LIVEVOX_PASSWORD": "wrong-password1"}, 3, "LiveVox refused the login"),
         ([], {"LIVEVOX_PASSWORD": ""}, 2, "LIVEVOX_PASSWORD is not set and there is no terminal"),
         ([], {"LIVEVOX_USER": ""}, 2, "set LIVEVOX_USER in the environment"),
-        (["--rate", "0"], {}, 2, "--rate must be > 0"),
+        (["--rate", "0"], {}, 2, "--rate must be a finite number > 0, got 0.0"),
+        (["--rate", "nan"], {}, 2, "--rate must be a finite number > 0, got nan"),
+        ([], {"LIVEVOX_ROLE": "sysadmin"}, 2, "unknown role 'sysadmin' (did you mean 'Sysadmin'?)"),
+        ([], {"LIVEVOX_AGENT": "maybe"}, 2, "LIVEVOX_AGENT must be 1 or 0"),
     ],
 )
 async def test_bad_input_gets_one_line_and_an_exit_code(
@@ -111,3 +118,26 @@ async def test_output_directory_problems(livevox_sim: Simulator, tmp_path: Path)
     code, _, err = await livevox("diff", str(done), str(tmp_path / "missing"))
     assert code == 2
     assert "not a complete export" in one_line_error(err)
+
+
+async def test_the_summary_shows_what_the_export_noticed(
+    livevox_sim_factory: SimulatorFactory, tmp_path: Path
+) -> None:
+    sim = await livevox_sim_factory(size=TenantSize(call_centers=1, services=2, agents=40, agent_skills=0))
+    sim.list_quirks = ListQuirks(
+        empty_404=True, vanish_per_page=2, families=frozenset({"agents", "agent_skills"})
+    )
+    code, out, err = await livevox(
+        "export",
+        "--out",
+        str(tmp_path / "a"),
+        "--family",
+        "agents",
+        "--family",
+        "agent_skills",
+        env=env_for(sim),
+    )
+    assert code == 0, err
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") >= 4}
+    assert "empty by 404 (check the path)" in rows["agent_skills"]
+    assert "4 vanished" in rows["agents"]  # two by the first pass, two by the re-list it caused

@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from export_support import read_jsonl
 
-from livevox_async import LiveVox, PaginationError, Progress, diff_exports, export_configuration
+from livevox_async import (
+    ExportError,
+    LiveVox,
+    PaginationError,
+    Progress,
+    RetryPolicy,
+    diff_exports,
+    export_configuration,
+)
 from livevox_async.testing import ListQuirks, Simulator, TenantSize
 from livevox_async.testing.pytest_plugin import SimulatorFactory
 
@@ -148,3 +156,20 @@ async def test_big_integers_and_deep_records_are_written_exactly(
     while isinstance(value, list) and value:
         depth, value = depth + 1, value[0]
     assert depth + (1 if value == [] else 0) >= 299
+
+
+async def test_several_failing_families_are_one_export_error_carrying_each(
+    livevox_sim: Simulator, tmp_path: Path
+) -> None:
+    livevox_sim.faults.script("500", times=4, operation="voices.list")
+    livevox_sim.faults.script("502", times=4, operation="screen_pops.list")
+    retry = RetryPolicy(max_attempts=2, backoff_base=0.001, backoff_cap=0.002)
+    async with LiveVox(livevox_sim.credentials(), base_url=livevox_sim.base_url, retry=retry) as lv:
+        with pytest.raises(ExportError) as caught:
+            await export_configuration(lv, tmp_path / "out", families=["voices", "screen_pops", "agents"])
+    failures = caught.value.failures
+    assert sorted(failures) == ["screen_pops", "voices"]
+    assert [failures["voices"].status, failures["screen_pops"].status] == [500, 502]  # type: ignore[attr-defined]
+    assert str(caught.value).startswith("2 families failed (the checkpoint is kept): ")
+    assert (tmp_path / "out" / "agents.jsonl").exists()  # the others finished
+    assert (tmp_path / "out" / ".checkpoint").is_dir()
