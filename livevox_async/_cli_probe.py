@@ -7,7 +7,8 @@ operations, JSON paths, JSON types and evidence, never a value from the tenant: 
 it to an issue, it is what moves an operation's evidence from inferred to observed.
 
 Exit codes: 0 every probed operation answered as the schema says; 1 something differs;
-otherwise those of `livevox export` (2 bad usage, 3 credentials refused, 4 unreachable, …).
+otherwise those of `livevox export` (2 bad usage, 3 credentials refused, 4 unreachable,
+5 another LiveVox error, 70 internal error, 130 interrupted).
 """
 
 from __future__ import annotations
@@ -18,21 +19,25 @@ from pathlib import Path
 import click
 import orjson
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from ._client import LiveVox
 from ._credentials import Credentials
-from .cli import EXIT_DRIFT, EXIT_USAGE, credentials_from_env, fail, main, run
+from .cli import EXIT_USAGE, credentials_from_env, fail, guarded, main, plain, run
 from .tenant import ProbeReport, probe_families, probe_tenant
 
 PIPED_WIDTH = 240
 """Columns of the table when stdout is not a terminal (a file or a pipe: nothing to fit)."""
+EXIT_DIFFERS = 1
+"""Something differs from the schema (the other codes are the CLI's failures)."""
 STYLES = {"confirmed": "green", "differs": "bold red", "refused": "yellow", "not_probed": "dim"}
 
 
 async def _probe(
-    creds: Credentials, region: str | None, base_url: str | None, families: tuple[str, ...]
+    creds: Credentials | list[Credentials],
+    region: str | None,
+    base_url: str | None,
+    families: tuple[str, ...],
 ) -> ProbeReport:
     async with LiveVox(creds, region=region, base_url=base_url) as lv:
         return await probe_tenant(lv, families or None)
@@ -49,7 +54,7 @@ def report_table(report: ProbeReport) -> Table:
             result.operation,
             str(result.evidence_parts),
             f"[{style}]{result.outcome.replace('_', ' ')}[/]",
-            escape(result.detail()),
+            plain(result.detail()),
         )
     return table
 
@@ -60,6 +65,7 @@ def report_table(report: ProbeReport) -> Table:
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report (JSON) here."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@guarded
 def probe_command(families: tuple[str, ...], out: Path | None, as_json: bool) -> None:
     """Compare the tenant's answers with the schema (read-only); exit 1 when something differs."""
     unknown = sorted(set(families) - set(probe_families()))
@@ -80,4 +86,4 @@ def probe_command(families: tuple[str, ...], out: Path | None, as_json: bool) ->
         console.print(report_table(report))
         counts = ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in report.counts.items())
         console.print(counts, soft_wrap=True)
-    sys.exit(0 if report.matches else EXIT_DRIFT)
+    sys.exit(0 if report.matches else EXIT_DIFFERS)
