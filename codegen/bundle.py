@@ -4,7 +4,8 @@
     python -m codegen.bundle --out x.json # write the bundled document
 
 The root file `schema/openapi.yaml` lists the family files under `x-livevox-families`;
-their `paths` and `components` are merged into the root. Validation is two layers:
+their `paths` and `components` are merged into the root, and the source table it names
+under `x-livevox-sources` (`sources.yaml`) replaces that name. Validation is two layers:
 the OpenAPI 3.1 meta-schema (openapi-spec-validator), then our own rules for the
 `x-livevox-*` extensions (see schema/README.md).
 """
@@ -25,12 +26,18 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 EVIDENCE = {"doc", "code", "inferred"}
+EVIDENCE_RANK = {"inferred": 0, "code": 1, "doc": 2}
+"""Weakest first: an operation is only as sure as its least sure part."""
 OPERATION_ID = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
+SOURCE_KEY = re.compile(r"\b[DG]-[A-Z]+(?:-[A-Z]+)*\b")
+"""A source key as `x-livevox-source` cites it (`D-AGT`, `G-JD-DIALER`)."""
+SOURCE_KINDS = {"doc", "code"}
 REQUIRED_EXTENSIONS = (
     "x-livevox-agent-allowed",
     "x-livevox-roles",
     "x-livevox-idempotent",
     "x-livevox-evidence",
+    "x-livevox-evidence-parts",
     "x-livevox-source",
 )
 
@@ -63,9 +70,58 @@ def load(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
                 if name in target:
                     problems.append(f"{family_file}: components.{kind}.{name} is defined twice")
                 target[name] = value
+    sources_file = root.get("x-livevox-sources")
+    if isinstance(sources_file, str):
+        if (schema_dir / sources_file).is_file():
+            root["x-livevox-sources"] = yaml.safe_load((schema_dir / sources_file).read_text()) or {}
+        else:
+            problems.append(f"{sources_file}: named by x-livevox-sources but missing")
     if problems:
         raise SchemaError("\n".join(problems))
     return root
+
+
+def cited_sources(text: str) -> list[str]:
+    """The source keys a `x-livevox-source` text cites, in order, each once.
+
+    >>> cited_sources("G-CM readAgent; G-JD-DIALER; G-CM again (§4.1)")
+    ['G-CM', 'G-JD-DIALER']
+    """
+    return list(dict.fromkeys(SOURCE_KEY.findall(text)))
+
+
+def _check_sources(doc: dict[str, Any]) -> list[str]:
+    """Every entry of the source table is well formed and every cited key is in it."""
+    table = doc.get("x-livevox-sources")
+    if not isinstance(table, dict):
+        return ["x-livevox-sources: the source table is missing (schema/sources.yaml)"]
+    problems = []
+    for key, entry in table.items():
+        where = f"x-livevox-sources {key}"
+        if not SOURCE_KEY.fullmatch(str(key)):
+            problems.append(f"{where}: a key is D-… (docs) or G-… (code)")
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a mapping with kind, title, url")
+            continue
+        if entry.get("kind") not in SOURCE_KINDS:
+            problems.append(f"{where}: kind must be one of {sorted(SOURCE_KINDS)}")
+        if not isinstance(entry.get("title"), str) or not entry["title"].strip():
+            problems.append(f"{where}: no title")
+        url = entry.get("url")
+        if url is None and not entry.get("note"):
+            problems.append(f"{where}: without a url, a note must say why")
+        if url is not None and not str(url).startswith("https://"):
+            problems.append(f"{where}: url must be an https:// link")
+    for entry in doc.get("x-livevox-omitted", []):
+        unknown = [k for k in cited_sources(str(entry.get("source", ""))) if k not in table]
+        if unknown or not str(entry.get("why", "")).strip():
+            problems.append(f"x-livevox-omitted {entry.get('method')}: needs a why and sources in the table")
+    for path, method, op, _ in operations(doc):
+        unknown = [k for k in cited_sources(str(op.get("x-livevox-source", ""))) if k not in table]
+        if unknown:
+            where = f"{op.get('operationId')} ({method.upper()} {path})"
+            problems.append(f"{where}: x-livevox-source cites {', '.join(unknown)}, not in the source table")
+    return problems
 
 
 def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:
@@ -110,6 +166,7 @@ def _check_extensions(doc: dict[str, Any]) -> list[str]:
         evidence = op.get("x-livevox-evidence")
         if evidence is not None and evidence not in EVIDENCE:
             problems.append(f"{where}: x-livevox-evidence must be one of {sorted(EVIDENCE)}")
+        problems += [f"{where}: {p}" for p in _evidence_problems(op)]
         if "x-livevox-source" in op and not str(op["x-livevox-source"]).strip():
             problems.append(f"{where}: empty x-livevox-source")
         for flag in ("x-livevox-agent-allowed", "x-livevox-idempotent", "x-livevox-session-required"):
@@ -142,6 +199,26 @@ def _check_extensions(doc: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _evidence_problems(op: dict[str, Any]) -> list[str]:
+    """`x-livevox-evidence-parts` names path, body (iff there is one) and response, and the
+    overall `x-livevox-evidence` is its weakest part (so it never overstates)."""
+    parts = op.get("x-livevox-evidence-parts")
+    if parts is None:
+        return []
+    if not isinstance(parts, dict):
+        return ["x-livevox-evidence-parts must map path, body, response to an evidence level"]
+    expected = {"path", "response"} | ({"body"} if "requestBody" in op else set())
+    if set(parts) != expected:
+        return [f"x-livevox-evidence-parts must name exactly {sorted(expected)}, got {sorted(parts)}"]
+    bad = sorted(k for k, v in parts.items() if v not in EVIDENCE)
+    if bad:
+        return [f"x-livevox-evidence-parts {', '.join(bad)}: must be one of {sorted(EVIDENCE)}"]
+    weakest = min(parts.values(), key=EVIDENCE_RANK.__getitem__)
+    if op.get("x-livevox-evidence") in EVIDENCE and op["x-livevox-evidence"] != weakest:
+        return [f"x-livevox-evidence {op['x-livevox-evidence']} must be its weakest part, {weakest}"]
+    return []
+
+
 def list_wrapper(doc: dict[str, Any], op: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """(list key, item schema) when the 200 answer is a `{key: [...], next}` wrapper."""
     ok = op.get("responses", {}).get("200")
@@ -161,7 +238,7 @@ def bundle(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
     """Load and validate; raise SchemaError listing every problem."""
     doc = load(schema_dir)
     try:
-        problems = _check_extensions(doc)
+        problems = _check_extensions(doc) + _check_sources(doc)
     except (AttributeError, TypeError, KeyError):
         problems = []  # not even shaped like OpenAPI: the meta-schema check below says why
     try:

@@ -3,11 +3,13 @@
     python -m codegen.generate           # write the generated modules
     python -m codegen.generate --check   # fail if they are stale (part of `make check`)
 
-Three modules come out, all deterministic:
+These modules come out, all deterministic:
 - `models.py`: attrs classes and enums, rendered by datamodel-code-generator (pinned in
   pyproject.toml) through our templates in `codegen/templates/models/`;
 - `operations.py`: one `Operation` per schema operation;
-- `resources.py`: one class per family with a typed method per operation.
+- `resources.py`: one class per family with a typed method per operation;
+- `raw.py`: the same methods on `lv.raw`, answering wire JSON instead of models;
+- `sources.py`: the source table the operations cite (`schema/sources.yaml`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 
 import jinja2
 
-from .bundle import SCHEMA_DIR, SchemaError, bundle, list_wrapper, operations, resolve
+from .bundle import SCHEMA_DIR, SchemaError, bundle, cited_sources, list_wrapper, operations, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -132,8 +134,11 @@ def operation_context(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 "manager_power": op.get("x-livevox-manager-power"),
                 "idempotent": op["x-livevox-idempotent"],
                 "session_required": op.get("x-livevox-session-required", True),
+                "sends_access_token": any("access" in scheme for scheme in op.get("security", [])),
                 "evidence": op["x-livevox-evidence"],
+                "parts": {"body": None, **op["x-livevox-evidence-parts"]},
                 "source": " ".join(str(op["x-livevox-source"]).split()),
+                "source_keys": cited_sources(str(op["x-livevox-source"])),
             }
         )
     return result
@@ -181,6 +186,7 @@ def method_context(op: dict[str, Any]) -> dict[str, Any]:
         "roles_text": ", ".join(op["roles"])
         + (f" (a Manager needs {op['manager_power']!r})" if op["manager_power"] else ""),
         "evidence": op["evidence"],
+        "parts": op["parts"],
         "source": op["source"],
     }
 
@@ -210,12 +216,16 @@ def render(doc: dict[str, Any]) -> dict[str, str]:
         undefined=jinja2.StrictUndefined,
     )
     ops = operation_context(doc)
+    families = family_context(doc, ops)
     return {
         "__init__.py": f'{HEADER}\n"""Code generated from schema/."""\n',
         "models.py": render_models(doc),
         "operations.py": env.get_template("operations.py.jinja2").render(header=HEADER, operations=ops),
-        "resources.py": env.get_template("resources.py.jinja2").render(
-            header=HEADER, families=family_context(doc, ops)
+        "resources.py": env.get_template("resources.py.jinja2").render(header=HEADER, families=families),
+        "raw.py": env.get_template("raw.py.jinja2").render(header=HEADER, families=families),
+        "sources.py": env.get_template("sources.py.jinja2").render(
+            header=HEADER,
+            sources=[{"key": key, "note": None, **entry} for key, entry in doc["x-livevox-sources"].items()],
         ),
     }
 

@@ -36,11 +36,13 @@ from ._exceptions import (
 )
 from ._export import ExportResult, Progress, export_configuration
 from ._generated.operations import OPERATIONS
-from ._operation import Operation, Param
+from ._generated.sources import SOURCES
+from ._operation import EvidenceParts, Operation, Param
 from ._options import RequestOptions
 from ._pagination import ListReport, Page, Paginator
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
 from ._retry import RetryPolicy
+from ._sources import Source
 from ._transport import HttpResponse
 from ._unset import UNSET, Unset, UnsetType
 
@@ -51,6 +53,7 @@ __all__ = [
     "MANAGER_POWERS",
     "OPERATIONS",
     "ROLES",
+    "SOURCES",
     "UNSET",
     "APIError",
     "AuthenticationError",
@@ -64,6 +67,7 @@ __all__ = [
     "Credentials",
     "DeadlineExceeded",
     "DecodeError",
+    "EvidenceParts",
     "ExportDiff",
     "ExportError",
     "ExportResult",
@@ -92,6 +96,7 @@ __all__ = [
     "RetryPolicy",
     "Role",
     "ServerError",
+    "Source",
     "TokenBucket",
     "TransportError",
     "Unset",

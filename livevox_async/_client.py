@@ -24,9 +24,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import os
 import ssl
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -58,12 +58,15 @@ from ._operation import Operation, Param
 from ._options import RequestOptions
 from ._pagination import Page, Paginator, id_reader
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
+from ._raw_request import request_operation
 from ._resource import NO_ARGS
 from ._response import api_error, decode_json, decode_model, decode_page, throttle_error
 from ._retry import RetryBudget, RetryPolicy, parse_retry_after
+from ._session_api import SessionApi
 from ._session_pool import LiveVoxSession, Login, SessionPool
 from ._transport import HttpResponse, HttpTransport, RequestContext
 from ._unset import UNSET
+from ._wire import WireAnswer, decode_wire
 
 T = TypeVar("T")
 Decode = Callable[[HttpResponse, RequestContext], T]
@@ -185,7 +188,7 @@ class LiveVox(Resources):
         )
         self._api_version = api_version
         self._templates: dict[str, str] = {}
-        self._id_prefix = os.urandom(8).hex()  # request ids: unique per client, cheap per request
+        self._id_prefix = str(uuid.uuid4())[:24]  # request ids: UUIDs unique per client, cheap per request
         self._request_numbers = itertools.count(1)
         self._timeout = timeout
         self._deadline = deadline
@@ -208,6 +211,8 @@ class LiveVox(Resources):
         self.runtime = Runtime(self)
         """The documented seam under the resources: see `Runtime`."""
         self._bind_resources(self.runtime)
+        self.session = SessionApi(self._pool, self.runtime, self._send_on)
+        """The Session API for this client's own login: `validate`, `change_password`, …"""
 
     def __repr__(self) -> str:
         return f"<LiveVox {self._transport.base_url} sessions={len(self._pool.sessions)} {self._state}>"
@@ -260,6 +265,24 @@ class LiveVox(Resources):
         """Why no session of this client may call `op` (local role check), or None."""
         return self._pool.refusal(op)
 
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        json: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Any LiveVox call by verb and unversioned path; the answer's JSON (None when empty).
+
+        The way around a missing or wrong operation; see `Runtime.request`.
+
+            raw = await lv.request("GET", "/configuration/agents/17")
+            page = await lv.request("GET", "/configuration/campaigns", query={"count": 10, "offset": 0})
+        """
+        return await self.runtime.request(method, path, query=query, json=json, options=options)
+
     # -- sessions ----------------------------------------------------------------
 
     async def _login(self, session: LiveVoxSession) -> Login:
@@ -307,6 +330,20 @@ class LiveVox(Resources):
                 operation=SESSION_LOGOUT.id,
                 status=getattr(exc, "status", None),
             )
+
+    async def _send_on(
+        self,
+        op: Operation,
+        session: LiveVoxSession,
+        path: Mapping[str, Any],
+        body: Any,
+        options: RequestOptions | None,
+    ) -> None:
+        """Send a Session API method for one given session of the pool; its answer is not read."""
+        if self._state != "open":
+            raise ConfigurationError(f"the client is {self._state}: use `async with LiveVox(...) as lv`")
+        payload = to_json(body) if body is not None else None
+        await self._attempts(op, session, path, {}, payload, options, lambda r, c: None)
 
     # -- the call loop -------------------------------------------------------------
 
@@ -446,7 +483,7 @@ class LiveVox(Resources):
                     session.bucket.refund()
                     return None
                 context = RequestContext(
-                    op.id, op.method, call.shown_path, f"{self._id_prefix}{next(self._request_numbers):08x}"
+                    op.id, op.method, call.shown_path, f"{self._id_prefix}{next(self._request_numbers):012x}"
                 )
                 started = time.monotonic()
                 self._stats.requests += 1
@@ -465,12 +502,14 @@ class LiveVox(Resources):
 
     @staticmethod
     def _headers(call: _Prepared, context: RequestContext, session_id: str | None) -> dict[str, str]:
-        headers = {"Accept": "application/json", "LV_REQUEST_TRACKING_ID": context.request_id}
-        if call.payload is not None:
-            headers["Content-Type"] = "application/json"
+        headers = {
+            "Accept": "application/json",
+            "Content-Type": "application/json",  # as LiveVox's examples send it, body or not
+            "LV_REQUEST_TRACKING_ID": context.request_id,
+        }
         if session_id is not None:
             headers["LV-Session"] = session_id
-        elif call.op is SESSION_LOGIN:
+        elif call.op.sends_access_token:
             headers["LV-Access"] = call.session.credentials.access_token
         return headers
 
@@ -554,9 +593,9 @@ class LiveVox(Resources):
 
     def _paths(self, op: Operation, values: Mapping[str, Any]) -> tuple[str, str]:
         """The path to send and the one to show (secret parameters redacted)."""
-        template = self._templates.get(op.id)
+        template = self._templates.get(op.path)
         if template is None:
-            template = self._templates[op.id] = versioned(op.path, self._api_version)
+            template = self._templates[op.path] = versioned(op.path, self._api_version)
         params = op.path_params()
         if not params:
             return template, template
@@ -679,6 +718,43 @@ class Runtime:
     ) -> Any:
         """Send `op` and return its 200 body as parsed JSON, as LiveVox sent it (no model)."""
         return await self._client._call(op, path, query, None, options, lambda r, c: decode_json(op, r, c))
+
+    async def send(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> WireAnswer:
+        """Send `op` and return its success answer undecoded: status and parsed JSON (None if empty).
+
+        What `lv.raw.<family>.<method>(...)` and the probe use: no model between LiveVox
+        and the caller, so a key the schema names wrongly never hides the data.
+        """
+        return await self._client._call(op, path, query, body, options, lambda r, c: decode_wire(op, r, c))
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        json: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        """Send `method path` (unversioned, e.g. `/configuration/agents/17`); its JSON or None.
+
+        A path the table knows is sent as its operation (the role check applies); any other
+        as it is (`livevox_async._raw_request`). Sessions, re-login, the limiter and typed
+        errors as for every call; retried only when the verb is idempotent (not POST).
+        """
+        op, values = request_operation(method, path)
+        answer = await self._client._call(
+            op, values, query or NO_ARGS, json, options, lambda r, c: decode_wire(op, r, c)
+        )
+        return answer.data
 
     async def create(
         self,

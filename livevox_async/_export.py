@@ -388,7 +388,7 @@ class _Exporter:
         if refused:
             self._skip(name, refused[op.id])
             return
-        criteria = models.AuditLogSearch(start_date=start, end_date=end)
+        criteria = models.AuditLogSearch(date_range=models.AuditLogDateRange(from_=start, to=end))
         part = self.checkpoint.part_file(name)
         done = valid_lines(part)
         seen = [entry.get("id") for _, entry in read_lines(part)] if done else []

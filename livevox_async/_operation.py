@@ -17,6 +17,28 @@ from typing import Any, Literal
 import attrs
 
 Evidence = Literal["doc", "code", "inferred"]
+"""How a fact is known: LiveVox's docs, public client code, or an inference from a pattern."""
+
+
+@attrs.frozen(slots=True)
+class EvidenceParts:
+    """How each part of an operation is known; the operation's `evidence` is the weakest.
+
+    >>> from livevox_async import OPERATIONS
+    >>> str(OPERATIONS["agents.create"].evidence_parts)
+    'path doc, body doc, response inferred'
+    """
+
+    path: Evidence
+    """The verb and path."""
+    body: Evidence | None
+    """The request body; None when the method takes none."""
+    response: Evidence
+    """The success status and the shape of the answer."""
+
+    def __str__(self) -> str:
+        body = f", body {self.body}" if self.body else ""
+        return f"path {self.path}{body}, response {self.response}"
 
 
 @attrs.frozen(slots=True)
@@ -65,8 +87,15 @@ class Operation:
     """Safe to send again after a failure whose outcome is unknown."""
     session_required: bool
     """Needs an `LV-Session` header (every method but four Session ones)."""
+    sends_access_token: bool
+    """Sends the `LV-Access` token (login, and change password as LiveVox's own client does)."""
     evidence: Evidence
+    """The weakest of `evidence_parts`."""
+    evidence_parts: EvidenceParts
     source: str
+    """Where the facts come from, in words (`G-CM readAgent; G-JD-DIALER`)."""
+    source_keys: tuple[str, ...]
+    """The source keys `source` cites, each resolved in `livevox_async.SOURCES`."""
 
     @property
     def family(self) -> str:

@@ -14,8 +14,11 @@ from ._operation import Operation
 
 
 def refusal(op: Operation, credentials: Credentials) -> str | None:
-    """Why `credentials` may not call `op`, as far as the SDK knows; None if it may."""
-    if not op.session_required:
+    """Why `credentials` may not call `op`, as far as the SDK knows; None if it may.
+
+    An operation that names no roles (the Session API) is open to every session.
+    """
+    if not op.session_required or not op.roles:
         return None
     if credentials.agent:
         return None if op.agent_allowed else "agent sessions may not call this method"

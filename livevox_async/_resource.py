@@ -1,9 +1,12 @@
 """`Resource`: base of the generated resource classes, and the `Runtime` they call.
 
 Generated methods (`lv.agents.read(1234)`) only describe a call: they hand the
-operation, the model to decode into, and the arguments to one of the four `Runtime`
-methods below. `LiveVox` is the runtime that sends them; anything with the same four
+operation, the model to decode into, and the arguments to one of the `Runtime`
+methods below. `LiveVox` is the runtime that sends them; anything with the same
 methods can stand in (that is the seam the generated code is tested through).
+
+`RawResource` is the base of the same methods on `lv.raw` (`lv.raw.agents.read(1234)`):
+same arguments, the answer as LiveVox sent it (parsed JSON) instead of a model.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ if TYPE_CHECKING:
     from ._operation import Operation
     from ._options import RequestOptions
     from ._pagination import Paginator
+    from ._wire import WireAnswer
 
 T = TypeVar("T")
 
@@ -76,6 +80,18 @@ class Runtime(Protocol):
         """A lazy iterator over every item of a list or search operation."""
         ...
 
+    async def send(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> WireAnswer:
+        """Send `op` and return its success answer undecoded: status and parsed JSON."""
+        ...
+
 
 class Resource:
     """One resource family on a client (`lv.agents`, `lv.term_codes`, …)."""
@@ -87,3 +103,21 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} resource>"
+
+
+class RawResource(Resource):
+    """One resource family on `lv.raw`: its methods answer wire JSON, not models."""
+
+    __slots__ = ()
+
+    async def _json(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Any:
+        answer = await self._runtime.send(op, path=path, query=query, body=body, options=options)
+        return answer.data

@@ -29,6 +29,7 @@ from ._exceptions import (
     redact,
 )
 from ._json import JSONDecodeError, loads
+from ._mismatch import schema_mismatch
 from ._operation import Operation
 from ._pagination import Page
 from ._permissions import permission_error
@@ -44,7 +45,6 @@ ERROR_CLASSES: dict[int, type[APIError]] = {
     429: RateLimitError,
 }
 MAX_MESSAGE = 300
-SCHEMA_MISMATCH = "answer does not match the schema"
 
 
 def error_body(response: HttpResponse, secrets: Sequence[str]) -> tuple[int | None, str | None]:
@@ -163,7 +163,7 @@ def _structured(
         return structure(data, cls, path=path)
     except DecodeError as exc:
         problems = exc.problems
-    raise _decode_error(op, response, context, SCHEMA_MISMATCH, problems)
+    raise _decode_error(op, response, context, schema_mismatch(op), problems)
 
 
 def decode_model(op: Operation, response: HttpResponse, context: RequestContext, model: type[T]) -> T:
@@ -187,15 +187,15 @@ def decode_page(
     assert op.list_key is not None
     data = decode_json(op, response, context)
     if not isinstance(data, dict):
-        raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$: expected a JSON object"])
+        raise _decode_error(op, response, context, schema_mismatch(op), ["$: expected a JSON object"])
     raw = data.get(op.list_key)
     if raw is None:
         raw = []  # LiveVox may leave the key out of an empty page; a wrong type is decoded (and refused)
     if isinstance(raw, list) and len(raw) > count:
         problem = f"$.{op.list_key}: {len(raw)} items for count={count}"
-        raise _decode_error(op, response, context, SCHEMA_MISMATCH, [problem])
+        raise _decode_error(op, response, context, schema_mismatch(op), [problem])
     next_uri = data.get("next")
     if not isinstance(next_uri, str | None):
-        raise _decode_error(op, response, context, SCHEMA_MISMATCH, ["$.next: expected a string"])
+        raise _decode_error(op, response, context, schema_mismatch(op), ["$.next: expected a string"])
     items = _structured(op, response, context, raw, list[model], f"$.{op.list_key}")  # type: ignore[valid-type]
     return Page(offset=offset, items=items, raw=raw, next=next_uri or None)

@@ -7,6 +7,7 @@ runtime (no HTTP here; the real runtime is tested elsewhere).
 from __future__ import annotations
 
 import inspect
+import keyword
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from livevox_async._generated import operations as gen_operations
 from livevox_async._generated import resources as gen_resources
 from livevox_async._generated.resources import Resources
 from livevox_async._resource import NO_ARGS, Resource, Runtime
+from livevox_async._wire import WireAnswer
 
 GENERATED = generate.OUTPUT
 NON_SESSION = [op for op in OPERATIONS.values() if op.family != "session"]
@@ -86,7 +88,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 
 
 def test_generated_module_names(generated: Generated) -> None:
-    assert set(generated.files) == {"__init__.py", "models.py", "operations.py", "resources.py"}
+    assert set(generated.files) == {
+        "__init__.py",
+        "models.py",
+        "operations.py",
+        "resources.py",
+        "raw.py",
+        "sources.py",
+    }
     assert {p.name for p in GENERATED.glob("*.py")} == set(generated.files)
 
 
@@ -305,7 +314,8 @@ def test_models_match_schema(generated: Generated) -> None:
         required = set(schema.get("required", []))
         for wire, node in schema["properties"].items():
             field = fields[wire]
-            assert field.name == generate.snake(wire), (name, wire)
+            python_name = generate.snake(wire) + ("_" if keyword.iskeyword(generate.snake(wire)) else "")
+            assert field.name == python_name, (name, wire)
             inner = expected_type(generated.doc, node)
             if wire in required:
                 assert field.default is attrs.NOTHING, (name, wire)
@@ -324,7 +334,7 @@ def test_models_match_schema(generated: Generated) -> None:
 
 def family_classes() -> dict[str, type[Resource]]:
     hints = typing.get_type_hints(Resources)
-    return {name: cls for name, cls in hints.items()}
+    return {name: cls for name, cls in hints.items() if name != "raw"}  # lv.raw: tests/fidelity
 
 
 def test_resources_cover_every_family() -> None:
@@ -448,10 +458,11 @@ class Call:
 CREATED_ID = 4242
 FETCHED = object()
 PAGINATOR = object()
+SENT = WireAnswer(200, {"raw": True})
 
 
 class RecordingRuntime:
-    """Implements the four `Runtime` methods; records every call."""
+    """Implements the `Runtime` methods; records every call."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -509,9 +520,21 @@ class RecordingRuntime:
         )
         return PAGINATOR
 
+    async def send(
+        self,
+        op: Operation,
+        *,
+        path: Mapping[str, Any] = NO_ARGS,
+        query: Mapping[str, Any] = NO_ARGS,
+        body: Any = None,
+        options: RequestOptions | None = None,
+    ) -> WireAnswer:
+        self.calls.append(Call("send", op, None, dict(path), dict(query), body, options))
+        return SENT
+
 
 def test_recorder_implements_the_runtime_protocol() -> None:
-    for name in ("fetch", "create", "execute", "paginate"):
+    for name in ("fetch", "create", "execute", "paginate", "send"):
         ours = inspect.signature(getattr(RecordingRuntime, name))
         theirs = inspect.signature(getattr(Runtime, name))
         assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
@@ -648,3 +671,32 @@ async def test_every_method_hands_its_operation_to_the_runtime(
     else:
         assert (call.kind, call.model, result) == ("fetch", op.result, FETCHED)
         assert op.result is not None
+
+
+@pytest.mark.parametrize("op", NON_SESSION, ids=lambda op: op.id)
+async def test_every_raw_method_sends_its_operation_with_the_same_arguments(
+    bound: tuple[Resources, RecordingRuntime], op: Operation
+) -> None:
+    r, recorder = bound
+    method = getattr(getattr(r.raw, op.family), op.name)
+    path_values = {p.wire: 100 + i for i, p in enumerate(op.path_params())}
+    args: list[Any] = list(path_values.values())
+    body = {"any": "mapping"} if op.body is not None else None
+    if body is not None:
+        args.append(body)
+    query = [p for p in op.query_params() if p.wire not in {"count", "offset"}]
+    kwargs: dict[str, Any] = {p.name: (7 if p.type is int else "x") for p in query if p.required}
+    paging = {"count": 5, "offset": 10} if op.is_list else {}
+    options = RequestOptions(timeout=3)
+
+    assert await method(*args, **kwargs, **paging, options=options) == SENT.data
+
+    (call,) = recorder.calls
+    assert (call.kind, call.op, call.path, call.body, call.options) == (
+        "send",
+        op,
+        path_values,
+        body,
+        options,
+    )
+    assert call.query == {p.wire: kwargs.get(p.name) for p in query} | paging

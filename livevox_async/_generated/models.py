@@ -12,6 +12,8 @@ from .._enum import LiveVoxEnum
 from .._unset import UNSET, UnsetType
 
 __all__ = [
+    "ActiveSession",
+    "ActiveSessionList",
     "Agent",
     "AgentCreate",
     "AgentRelated",
@@ -21,6 +23,7 @@ __all__ = [
     "AgentSummary",
     "AgentUpdate",
     "AnsweringMachineOption",
+    "AuditLogDateRange",
     "AuditLogEntry",
     "AuditLogSearch",
     "AuditLogType",
@@ -87,6 +90,25 @@ __all__ = [
     "Voice",
     "Weekday",
 ]
+
+
+@attrs.define(kw_only=True)
+class ActiveSession:
+    """An active session (keys inferred from the Login answer)."""
+
+    session_id: str = attrs.field(repr=False, metadata={"wire": "sessionId"})
+    client_id: int | UnsetType = attrs.field(default=UNSET, metadata={"wire": "clientId"})
+    user_id: int | UnsetType = attrs.field(default=UNSET, metadata={"wire": "userId"})
+    """The user's or agent's id."""
+    agent: bool | UnsetType = attrs.field(default=UNSET, metadata={"wire": "agent"})
+    """true for an agent's session."""
+
+
+@attrs.define(kw_only=True)
+class ActiveSessionList:
+    """The answer of List Active Sessions (key inferred)."""
+
+    session: list[ActiveSession] | UnsetType = attrs.field(default=UNSET, metadata={"wire": "session"})
 
 
 @attrs.define(kw_only=True)
@@ -205,6 +227,16 @@ class AnsweringMachineOption(LiveVoxEnum):
 
 
 @attrs.define(kw_only=True)
+class AuditLogDateRange:
+    """The date range to search for audit log entries (mandatory, D-UTIL). Its inner keys are cut off in every stored copy of the page: from and to are inferred, and this is the one place that names them (the simulator reads them from this model)."""
+
+    from_: datetime = attrs.field(metadata={"wire": "from"})
+    """Start of the range, inclusive (key name inferred)."""
+    to: datetime = attrs.field(metadata={"wire": "to"})
+    """End of the range, inclusive (key name inferred)."""
+
+
+@attrs.define(kw_only=True)
 class AuditLogEntry:
     """One audit log entry (shape inferred)."""
 
@@ -219,17 +251,14 @@ class AuditLogEntry:
 
 @attrs.define(kw_only=True)
 class AuditLogSearch:
-    """Criteria of Find Matching Audit Log Entries; every key is optional."""
+    """Criteria of Find Matching Audit Log Entries; dateRange is mandatory (D-UTIL)."""
 
+    date_range: AuditLogDateRange = attrs.field(metadata={"wire": "dateRange"})
     user_id: int | UnsetType = attrs.field(default=UNSET, metadata={"wire": "userId"})
     """Only entries made by this user."""
     type: AuditLogType | UnsetType = attrs.field(default=UNSET, metadata={"wire": "type"})
     id: int | UnsetType = attrs.field(default=UNSET, metadata={"wire": "id"})
     """With type, the id of the object the entries are about."""
-    start_date: datetime | UnsetType = attrs.field(default=UNSET, metadata={"wire": "startDate"})
-    """Start of the date range (key name inferred)."""
-    end_date: datetime | UnsetType = attrs.field(default=UNSET, metadata={"wire": "endDate"})
-    """End of the date range (key name inferred)."""
 
 
 class AuditLogType(LiveVoxEnum):
@@ -743,10 +772,10 @@ class ScreenPop:
     associated_to_client: bool | UnsetType = attrs.field(
         default=UNSET, metadata={"wire": "associatedToClient"}
     )
-    associated_service: list[IdRef] | UnsetType = attrs.field(
+    associated_service: list[ServiceSummary] | UnsetType = attrs.field(
         default=UNSET, metadata={"wire": "associatedService"}
     )
-    """Services using this screen pop."""
+    """Services using this screen pop, shaped as List Services items (LiveVox's own client types them List<Skill>, read through serviceId)."""
     notes_enabled: bool | UnsetType = attrs.field(default=UNSET, metadata={"wire": "notesEnabled"})
     call_record_control_enabled: bool | UnsetType = attrs.field(
         default=UNSET, metadata={"wire": "callRecordControlEnabled"}

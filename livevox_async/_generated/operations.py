@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .._operation import Operation, Param
+from .._operation import EvidenceParts, Operation, Param
 from . import models
 
 SESSION_LOGIN = Operation(
@@ -24,8 +24,20 @@ SESSION_LOGIN = Operation(
     manager_power=None,
     idempotent=True,
     session_required=False,
-    evidence="doc",
+    sends_access_token=True,
+    evidence="code",
+    evidence_parts=EvidenceParts("doc", "code", "code"),
     source="D-SES, D-SM, D-VA (path, agent flag, LV-Access); body and response keys G-NET SessionLoginRequest/SessionLoginResponse, G-CM, G-PHP, G-COG, G-KK",
+    source_keys=(
+        "D-SES",
+        "D-SM",
+        "D-VA",
+        "G-NET",
+        "G-CM",
+        "G-PHP",
+        "G-COG",
+        "G-KK",
+    ),
 )
 
 SESSION_VALIDATE = Operation(
@@ -44,8 +56,15 @@ SESSION_VALIDATE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=False,
-    evidence="code",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
     source="G-PHP and G-CM call GET /session/validate/{sessionId} and read 404 as invalid; D-SES exempts it from LV-Session; 204 on success inferred (no client reads a body)",
+    source_keys=(
+        "G-PHP",
+        "G-CM",
+        "D-SES",
+    ),
 )
 
 SESSION_LOGOUT = Operation(
@@ -64,8 +83,15 @@ SESSION_LOGOUT = Operation(
     manager_power=None,
     idempotent=True,
     session_required=False,
-    evidence="code",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
     source="G-KK and G-CM call DELETE /session/logout/{sessionId} (G-CM ignores 404: already gone); D-SES exempts it from LV-Session; 204 inferred from the Delete pattern",
+    source_keys=(
+        "G-KK",
+        "G-CM",
+        "D-SES",
+    ),
 )
 
 SESSION_CHANGE_PASSWORD = Operation(
@@ -84,8 +110,68 @@ SESSION_CHANGE_PASSWORD = Operation(
     manager_power=None,
     idempotent=False,
     session_required=False,
-    evidence="code",
+    sends_access_token=True,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", "code", "inferred"),
     source="G-CM changePassword (body keys, empty answer); D-SES exempts ChangePassword from LV-Session; 204 inferred",
+    source_keys=(
+        "G-CM",
+        "D-SES",
+    ),
+)
+
+SESSION_LIST_ACTIVE = Operation(
+    id="session.list_active",
+    summary="List Active Sessions",
+    method="GET",
+    path="/session/sessions",
+    params=(),
+    body=None,
+    result=models.ActiveSessionList,
+    status=200,
+    list_key=None,
+    id_key="id",
+    agent_allowed=False,
+    roles=frozenset([]),
+    manager_power=None,
+    idempotent=True,
+    session_required=True,
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
+    source="D-SES names the method (listing active sessions); path and answer unpublished: the collection pattern of the Configuration API (GET /configuration/agents, G-CM) under /session, items keyed as the Login answer (G-NET SessionLoginResponse)",
+    source_keys=(
+        "D-SES",
+        "G-CM",
+        "G-NET",
+    ),
+)
+
+SESSION_DETAILS = Operation(
+    id="session.details",
+    summary="Get Session Details",
+    method="GET",
+    path="/session/sessions/{sessionId}",
+    params=(Param("session_id", "sessionId", "path", True, str, secret=True),),
+    body=None,
+    result=models.ActiveSession,
+    status=200,
+    list_key=None,
+    id_key="id",
+    agent_allowed=False,
+    roles=frozenset([]),
+    manager_power=None,
+    idempotent=True,
+    session_required=True,
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
+    source="D-SES names the method (getting details of an active session); path and answer unpublished: the item pattern of the Configuration API (GET /configuration/agents/{id}, G-CM) under /session, keys of the Login answer (G-NET SessionLoginResponse)",
+    source_keys=(
+        "D-SES",
+        "G-CM",
+        "G-NET",
+    ),
 )
 
 AGENTS_LIST = Operation(
@@ -108,8 +194,14 @@ AGENTS_LIST = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM listAgents; G-PHP getAgents",
+    source_keys=(
+        "G-CM",
+        "G-PHP",
+    ),
 )
 
 AGENTS_CREATE = Operation(
@@ -128,8 +220,17 @@ AGENTS_CREATE = Operation(
     manager_power="Administer Agents",
     idempotent=False,
     session_required=True,
-    evidence="doc",
-    source="D-AGT Create Agent; extra keys G-JD-DIALER",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", "doc", "inferred"),
+    source="D-AGT Create Agent (path, body); extra keys G-JD-DIALER; 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG",
+    source_keys=(
+        "D-AGT",
+        "G-JD-DIALER",
+        "D-SVC",
+        "D-TC",
+        "D-RG",
+    ),
 )
 
 AGENTS_INFO = Operation(
@@ -148,8 +249,15 @@ AGENTS_INFO = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-AGT",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 AGENTS_SEARCH = Operation(
@@ -171,8 +279,14 @@ AGENTS_SEARCH = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", "code", "code"),
     source="G-CM findAgents (AgentRequest); G-JD-DIALER find",
+    source_keys=(
+        "G-CM",
+        "G-JD-DIALER",
+    ),
 )
 
 AGENTS_READ = Operation(
@@ -191,8 +305,15 @@ AGENTS_READ = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM readAgent; G-JD-DIALER; G-JD-METRICS",
+    source_keys=(
+        "G-CM",
+        "G-JD-DIALER",
+        "G-JD-METRICS",
+    ),
 )
 
 AGENTS_UPDATE = Operation(
@@ -211,8 +332,11 @@ AGENTS_UPDATE = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
-    evidence="code",
-    source="G-JD-DIALER update",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", "code", "inferred"),
+    source="G-JD-DIALER update (path, body keys); 204 inferred (no client reads the answer)",
+    source_keys=("G-JD-DIALER",),
 )
 
 AGENTS_DELETE = Operation(
@@ -231,8 +355,14 @@ AGENTS_DELETE = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
-    evidence="code",
-    source="G-JD-DIALER delete",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
+    source="G-JD-DIALER delete (path); 204 inferred from Delete Service (D-SVC)",
+    source_keys=(
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 AGENTS_RELATED = Operation(
@@ -251,8 +381,15 @@ AGENTS_RELATED = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM)",
+    source_keys=(
+        "D-CFG",
+        "D-MT",
+        "G-CM",
+    ),
 )
 
 AGENTS_ADD_SERVICE = Operation(
@@ -274,8 +411,11 @@ AGENTS_ADD_SERVICE = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
-    evidence="code",
-    source="G-JD-DIALER add_service",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
+    source="G-JD-DIALER add_service (path, verb, no body); 204 inferred",
+    source_keys=("G-JD-DIALER",),
 )
 
 AGENTS_REMOVE_SERVICE = Operation(
@@ -297,8 +437,11 @@ AGENTS_REMOVE_SERVICE = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
-    evidence="code",
-    source="G-JD-DIALER remove_service",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", None, "inferred"),
+    source="G-JD-DIALER remove_service (path, verb); 204 inferred",
+    source_keys=("G-JD-DIALER",),
 )
 
 AGENTS_ADD_SKILL = Operation(
@@ -321,8 +464,14 @@ AGENTS_ADD_SKILL = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; verb pattern of add service (G-JD-DIALER); proficiency from portal help (livevox-api.md \u00a78)",
+    source_keys=(
+        "D-AGT",
+        "G-JD-DIALER",
+    ),
 )
 
 AGENTS_REMOVE_SKILL = Operation(
@@ -344,8 +493,14 @@ AGENTS_REMOVE_SKILL = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; verb pattern of remove service (G-JD-DIALER)",
+    source_keys=(
+        "D-AGT",
+        "G-JD-DIALER",
+    ),
 )
 
 AGENT_SKILLS_LIST = Operation(
@@ -368,8 +523,11 @@ AGENT_SKILLS_LIST = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; path and list key follow the documented list pattern (\u00a73)",
+    source_keys=("D-AGT",),
 )
 
 AGENT_SKILLS_INFO = Operation(
@@ -388,8 +546,15 @@ AGENT_SKILLS_INFO = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-AGT",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 AGENT_SKILLS_READ = Operation(
@@ -408,8 +573,11 @@ AGENT_SKILLS_READ = Operation(
     manager_power="Administer Agents",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-AGT names the method; object fields from portal help (livevox-api.md \u00a78)",
+    source_keys=("D-AGT",),
 )
 
 CALL_CENTERS_LIST = Operation(
@@ -432,8 +600,16 @@ CALL_CENTERS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM, G-PHP, G-JD-METRICS list callCenters; item keys G-JD-METRICS, G-JD-SYNC, G-CM lvapi/CallCenter",
+    source_keys=(
+        "G-CM",
+        "G-PHP",
+        "G-JD-METRICS",
+        "G-JD-SYNC",
+    ),
 )
 
 CALL_CENTERS_CREATE = Operation(
@@ -452,8 +628,16 @@ CALL_CENTERS_CREATE = Operation(
     manager_power=None,
     idempotent=False,
     session_required=True,
-    evidence="doc",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", "doc", "inferred"),
     source="D-CC Create Call Center (path, roles, body keys); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG",
+    source_keys=(
+        "D-CC",
+        "D-SVC",
+        "D-TC",
+        "D-RG",
+    ),
 )
 
 CALL_CENTERS_INFO = Operation(
@@ -472,8 +656,16 @@ CALL_CENTERS_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-CC",
+        "D-CFG",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 CALL_CENTERS_READ = Operation(
@@ -492,8 +684,14 @@ CALL_CENTERS_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC names the method; path follows Read Agent (G-CM); fields are the D-CC create keys plus the callCenterId/clientId of the list item (G-CM lvapi/CallCenter)",
+    source_keys=(
+        "D-CC",
+        "G-CM",
+    ),
 )
 
 CALL_CENTERS_UPDATE = Operation(
@@ -512,8 +710,14 @@ CALL_CENTERS_UPDATE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-CC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-CC create keys",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+    ),
 )
 
 CALL_CENTERS_DELETE = Operation(
@@ -532,8 +736,15 @@ CALL_CENTERS_DELETE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 CALL_CENTERS_RELATED = Operation(
@@ -552,8 +763,15 @@ CALL_CENTERS_RELATED = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CFG names the method; /related suffix as documented for message templates (D-MT) and used for services (G-CM); keys follow Service related objects (G-CM)",
+    source_keys=(
+        "D-CFG",
+        "D-MT",
+        "G-CM",
+    ),
 )
 
 CALL_CENTERS_ADD_SERVICE = Operation(
@@ -575,8 +793,40 @@ CALL_CENTERS_ADD_SERVICE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC names the method; path and verb mirror Update Agent Add Service (G-JD-DIALER)",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+    ),
+)
+
+CLIENTS_READ_OWN_INTERNAL = Operation(
+    id="clients.read_own_internal",
+    summary="Read Client Internal Settings",
+    method="GET",
+    path="/configuration/clients/internal",
+    params=(),
+    body=None,
+    result=models.ClientInternalSettings,
+    status=200,
+    list_key=None,
+    id_key="id",
+    agent_allowed=False,
+    roles=frozenset(["IT User", "Sysadmin"]),
+    manager_power=None,
+    idempotent=True,
+    session_required=True,
+    sends_access_token=False,
+    evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
+    source="D-CLI Read Client Internal Settings: GET /configuration/clients/[{id}/]internal, id optional (path, roles, keys); answeringMachineDetection from G-CM ClientInternalDetails",
+    source_keys=(
+        "D-CLI",
+        "G-CM",
+    ),
 )
 
 CLIENTS_READ_INTERNAL = Operation(
@@ -595,8 +845,14 @@ CLIENTS_READ_INTERNAL = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-CLI Read Client Internal Settings (path, roles, keys, example for client 4199); answeringMachineDetection from G-CM ClientInternalDetails",
+    source_keys=(
+        "D-CLI",
+        "G-CM",
+    ),
 )
 
 CLIENTS_READ_SETTINGS = Operation(
@@ -615,8 +871,15 @@ CLIENTS_READ_SETTINGS = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM getClientGeneralSettings / ClientGeneralSettings; D-CLI names the method; answeringMachineOption values from G-NET Campaign API (livevox-api.md \u00a78)",
+    source_keys=(
+        "G-CM",
+        "D-CLI",
+        "G-NET",
+    ),
 )
 
 CLIENTS_READ_VOICE_POOL = Operation(
@@ -635,8 +898,16 @@ CLIENTS_READ_VOICE_POOL = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CLI names the method; segment unpublished, voicePool follows the /clients/{id}/settings sub-resource pattern (G-CM); keys follow defaultVoiceId of ClientGeneralSettings and voice ids of D-UTIL/G-NET VoiceTalents",
+    source_keys=(
+        "D-CLI",
+        "G-CM",
+        "D-UTIL",
+        "G-NET",
+    ),
 )
 
 CLIENTS_READ_MESSAGING = Operation(
@@ -655,8 +926,15 @@ CLIENTS_READ_MESSAGING = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CLI names the method; segment unpublished, messaging follows the /clients/{id}/settings sub-resource pattern (G-CM); keys guessed from message templates (D-MT allServices = client default)",
+    source_keys=(
+        "D-CLI",
+        "G-CM",
+        "D-MT",
+    ),
 )
 
 CONTACT_TIMINGS_LIST = Operation(
@@ -679,8 +957,15 @@ CONTACT_TIMINGS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CT names the method; path follows the documented /info path; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
+    source_keys=(
+        "D-CT",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 CONTACT_TIMINGS_INFO = Operation(
@@ -699,8 +984,11 @@ CONTACT_TIMINGS_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-CT Get Contact Timing List Info",
+    source_keys=("D-CT",),
 )
 
 CONTACT_TIMINGS_READ = Operation(
@@ -719,8 +1007,14 @@ CONTACT_TIMINGS_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CT names the method; GET {id} follows Read Agent (G-CM); object fields unpublished, kept to id/name/description plus the system-wide flag of D-CT",
+    source_keys=(
+        "D-CT",
+        "G-CM",
+    ),
 )
 
 DIALING_STRATEGIES_LIST = Operation(
@@ -743,8 +1037,15 @@ DIALING_STRATEGIES_LIST = Operation(
     manager_power="Dialing Strategies",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-DS names the method; path is the documented create path; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
+    source_keys=(
+        "D-DS",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 DIALING_STRATEGIES_CREATE = Operation(
@@ -763,8 +1064,16 @@ DIALING_STRATEGIES_CREATE = Operation(
     manager_power="Dialing Strategies",
     idempotent=False,
     session_required=True,
-    evidence="doc",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", "inferred", "inferred"),
     source="D-DS Create Dialing Strategy (path, roles, body keys); retryDelay and the DialingSequenceItem shape inferred (doc truncated); 201 {id} follows the Create pattern of D-SVC, D-TC, D-RG",
+    source_keys=(
+        "D-DS",
+        "D-SVC",
+        "D-TC",
+        "D-RG",
+    ),
 )
 
 DIALING_STRATEGIES_INFO = Operation(
@@ -783,8 +1092,15 @@ DIALING_STRATEGIES_INFO = Operation(
     manager_power="Dialing Strategies",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-DS names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-DS",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 DIALING_STRATEGIES_READ = Operation(
@@ -803,8 +1119,15 @@ DIALING_STRATEGIES_READ = Operation(
     manager_power="Dialing Strategies",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-DS names the method; GET {id} follows Read Agent (G-CM); object assumed to echo the D-DS create keys plus id (as Resource Groups, G-JD-METRICS)",
+    source_keys=(
+        "D-DS",
+        "G-CM",
+        "G-JD-METRICS",
+    ),
 )
 
 DIALING_STRATEGIES_UPDATE = Operation(
@@ -823,8 +1146,14 @@ DIALING_STRATEGIES_UPDATE = Operation(
     manager_power="Dialing Strategies",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-DS names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-DS create keys",
+    source_keys=(
+        "D-DS",
+        "G-JD-DIALER",
+    ),
 )
 
 DIALING_STRATEGIES_DELETE = Operation(
@@ -843,8 +1172,15 @@ DIALING_STRATEGIES_DELETE = Operation(
     manager_power="Dialing Strategies",
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-DS names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
+    source_keys=(
+        "D-DS",
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 LCID_PACKAGES_LIST = Operation(
@@ -867,8 +1203,14 @@ LCID_PACKAGES_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="doc",
+    sends_access_token=False,
+    evidence="code",
+    evidence_parts=EvidenceParts("doc", None, "code"),
     source="D-LCID List LCID Packages (path, count cap 1000); wrapper key and item id G-JD-METRICS; name inferred",
+    source_keys=(
+        "D-LCID",
+        "G-JD-METRICS",
+    ),
 )
 
 LCID_PACKAGES_INFO = Operation(
@@ -887,8 +1229,11 @@ LCID_PACKAGES_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-LCID Get LCID Package List Info (example {size:1,lastModified:1337586262000})",
+    source_keys=("D-LCID",),
 )
 
 LCID_PACKAGES_READ = Operation(
@@ -907,8 +1252,11 @@ LCID_PACKAGES_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-JD-METRICS reads GET /configuration/lcidPackages/{id} and its service[].id; name and phoneNumber inferred",
+    source_keys=("G-JD-METRICS",),
 )
 
 MESSAGE_TEMPLATES_LIST = Operation(
@@ -931,8 +1279,15 @@ MESSAGE_TEMPLATES_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-MT names the method; path is that of the documented /info and /related; list key is the singular-camelCase pattern of \u00a73.2; paging as D-LCID, D-SP",
+    source_keys=(
+        "D-MT",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 MESSAGE_TEMPLATES_INFO = Operation(
@@ -951,8 +1306,11 @@ MESSAGE_TEMPLATES_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-MT Get Message Template List Info (example {size:64,lastModified:1366821378000})",
+    source_keys=("D-MT",),
 )
 
 MESSAGE_TEMPLATES_RELATED = Operation(
@@ -971,8 +1329,11 @@ MESSAGE_TEMPLATES_RELATED = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-MT Get Message Template Related Objects (path, allServices, service); service item shape {id} inferred; further keys truncated",
+    source_keys=("D-MT",),
 )
 
 REPORT_FORMATS_LIST = Operation(
@@ -995,8 +1356,14 @@ REPORT_FORMATS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="doc",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", None, "inferred"),
     source="D-RF List Formats (path, params, roles); list key reportFormat follows the singular-resource wrapper pattern (\u00a73.2, G-CM ListRestResponse); item fields inferred from the D-RF description (fields, file type, delimiter)",
+    source_keys=(
+        "D-RF",
+        "G-CM",
+    ),
 )
 
 REPORT_FORMATS_INFO = Operation(
@@ -1015,8 +1382,11 @@ REPORT_FORMATS_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-RF Get Format List Info (path, client param, example {size,lastModified})",
+    source_keys=("D-RF",),
 )
 
 RESOURCE_GROUPS_LIST = Operation(
@@ -1039,8 +1409,14 @@ RESOURCE_GROUPS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-JD-METRICS lists resourceGroups (wrapper key resourceGroup, item id); client param follows the documented list pattern (\u00a73.1); roles D-CFG default",
+    source_keys=(
+        "G-JD-METRICS",
+        "D-CFG",
+    ),
 )
 
 RESOURCE_GROUPS_CREATE = Operation(
@@ -1059,8 +1435,14 @@ RESOURCE_GROUPS_CREATE = Operation(
     manager_power=None,
     idempotent=False,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", "doc", "doc"),
     source="D-RG Create Resource Group (path, client param, body keys, 201 {id}); roles unreadable, D-CFG default used",
+    source_keys=(
+        "D-RG",
+        "D-CFG",
+    ),
 )
 
 RESOURCE_GROUPS_INFO = Operation(
@@ -1079,8 +1461,15 @@ RESOURCE_GROUPS_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-RG names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-RG",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 RESOURCE_GROUPS_READ = Operation(
@@ -1099,8 +1488,14 @@ RESOURCE_GROUPS_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-JD-METRICS reads resourceGroups/{id} (name, inboundService, outboundService); type/enabled assumed to echo the D-RG create keys",
+    source_keys=(
+        "G-JD-METRICS",
+        "D-RG",
+    ),
 )
 
 RESOURCE_GROUPS_UPDATE = Operation(
@@ -1119,8 +1514,14 @@ RESOURCE_GROUPS_UPDATE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-RG names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-RG create keys",
+    source_keys=(
+        "D-RG",
+        "G-JD-DIALER",
+    ),
 )
 
 RESOURCE_GROUPS_DELETE = Operation(
@@ -1139,8 +1540,15 @@ RESOURCE_GROUPS_DELETE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-RG names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
+    source_keys=(
+        "D-RG",
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 SCREEN_POPS_LIST = Operation(
@@ -1163,8 +1571,15 @@ SCREEN_POPS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="doc",
+    sends_access_token=False,
+    evidence="code",
+    evidence_parts=EvidenceParts("doc", None, "code"),
     source="D-SP List Screen Pops (path, params, next); list key G-CM ListRestResponse.screenPop; agent access D-CFG",
+    source_keys=(
+        "D-SP",
+        "G-CM",
+        "D-CFG",
+    ),
 )
 
 SCREEN_POPS_INFO = Operation(
@@ -1183,8 +1598,14 @@ SCREEN_POPS_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-SP Get Screen Pop List Info (path, client param, example {size,lastModified}); agent access D-CFG",
+    source_keys=(
+        "D-SP",
+        "D-CFG",
+    ),
 )
 
 SCREEN_POPS_READ = Operation(
@@ -1203,8 +1624,15 @@ SCREEN_POPS_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
-    source="D-SP and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM lvapi/ScreenPop, ScreenPopDetail",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
+    source="D-SP and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM lvapi/ScreenPop, ScreenPopDetail, whose associatedService is a List\u003cSkill\u003e: G-CM\u0027s class of List Services items, id key serviceId",
+    source_keys=(
+        "D-SP",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 SERVICES_LIST = Operation(
@@ -1228,8 +1656,16 @@ SERVICES_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM, G-PHP, G-JD-METRICS, G-JD-SYNC list services (callCenter filter, wrapper key service, item serviceId/name); callCenterId/direction from the G-CM Skill base class",
+    source_keys=(
+        "G-CM",
+        "G-PHP",
+        "G-JD-METRICS",
+        "G-JD-SYNC",
+    ),
 )
 
 SERVICES_CREATE = Operation(
@@ -1251,8 +1687,11 @@ SERVICES_CREATE = Operation(
     manager_power=None,
     idempotent=False,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-SVC Create Service (query params service and name, no body, 201 {id}, roles; inbound note lv19/fall23)",
+    source_keys=("D-SVC",),
 )
 
 SERVICES_INFO = Operation(
@@ -1271,8 +1710,15 @@ SERVICES_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-SVC names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-SVC",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 SERVICES_SEARCH = Operation(
@@ -1294,8 +1740,15 @@ SERVICES_SEARCH = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-SVC (u17) names the method and its criteria (call direction, ACD feature codes); path follows FindMatchingAgents (G-CM findAgents) and D-UTIL auditLog/search; body key names inferred (\u00a78)",
+    source_keys=(
+        "D-SVC",
+        "G-CM",
+        "D-UTIL",
+    ),
 )
 
 SERVICES_READ = Operation(
@@ -1314,8 +1767,14 @@ SERVICES_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM getSkillGeneralProperties (SkillDetails); G-JD-SYNC reads name",
+    source_keys=(
+        "G-CM",
+        "G-JD-SYNC",
+    ),
 )
 
 SERVICES_DELETE = Operation(
@@ -1334,8 +1793,11 @@ SERVICES_DELETE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", None, "doc"),
     source="D-SVC Delete Service (path, 204, 90-day rule, roles)",
+    source_keys=("D-SVC",),
 )
 
 SERVICES_RELATED = Operation(
@@ -1354,8 +1816,11 @@ SERVICES_RELATED = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM LvServiceRestService related (SkillRelatedDetails)",
+    source_keys=("G-CM",),
 )
 
 SERVICES_READ_PHONE = Operation(
@@ -1374,8 +1839,14 @@ SERVICES_READ_PHONE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM SkillPhoneSettings; G-JD-METRICS services/{id}/phone",
+    source_keys=(
+        "G-CM",
+        "G-JD-METRICS",
+    ),
 )
 
 SERVICES_READ_SETTINGS = Operation(
@@ -1394,8 +1865,11 @@ SERVICES_READ_SETTINGS = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM Read Service Settings (SkillSettings; field types from that class)",
+    source_keys=("G-CM",),
 )
 
 SERVICES_UPDATE_MESSAGE_TEMPLATE = Operation(
@@ -1417,8 +1891,14 @@ SERVICES_UPDATE_MESSAGE_TEMPLATE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-SVC names the method; PUT on a sub-resource + 204 follows Update Agent Add Service (G-JD-DIALER)",
+    source_keys=(
+        "D-SVC",
+        "G-JD-DIALER",
+    ),
 )
 
 SERVICES_UPDATE_OPEN_HOURS = Operation(
@@ -1437,8 +1917,15 @@ SERVICES_UPDATE_OPEN_HOURS = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-SVC names the method; PUT + 204 follow Update Agent (G-JD-DIALER); open flag mirrors Create Call Center open (D-CC)",
+    source_keys=(
+        "D-SVC",
+        "G-JD-DIALER",
+        "D-CC",
+    ),
 )
 
 SERVICES_UPDATE_PACING = Operation(
@@ -1457,8 +1944,11 @@ SERVICES_UPDATE_PACING = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="code",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("code", "code", "inferred"),
     source="G-JD-METRICS channel.ex posts {method, throttle} to services/{id}/pacing (not in readable docs); 204 follows the Update pattern",
+    source_keys=("G-JD-METRICS",),
 )
 
 TERM_CODES_LIST = Operation(
@@ -1482,8 +1972,14 @@ TERM_CODES_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="code",
+    evidence_parts=EvidenceParts("code", None, "code"),
     source="G-CM getTermCodeList (client, service, count, offset; wrapper key termCode; item TermCode); agent access D-CFG",
+    source_keys=(
+        "G-CM",
+        "D-CFG",
+    ),
 )
 
 TERM_CODES_CREATE = Operation(
@@ -1502,8 +1998,11 @@ TERM_CODES_CREATE = Operation(
     manager_power=None,
     idempotent=False,
     session_required=True,
+    sends_access_token=False,
     evidence="doc",
+    evidence_parts=EvidenceParts("doc", "doc", "doc"),
     source="D-TC Create Term Code (path, body table, example 201 {id}, roles)",
+    source_keys=("D-TC",),
 )
 
 TERM_CODES_INFO = Operation(
@@ -1522,8 +2021,16 @@ TERM_CODES_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 TERM_CODES_READ = Operation(
@@ -1542,8 +2049,15 @@ TERM_CODES_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-TC and D-CFG name the method; GET {id} follows Read Agent (G-CM); object fields G-CM TermCode",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 TERM_CODES_UPDATE = Operation(
@@ -1562,8 +2076,14 @@ TERM_CODES_UPDATE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-TC names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys are the D-TC create keys",
+    source_keys=(
+        "D-TC",
+        "G-JD-DIALER",
+    ),
 )
 
 TERM_CODES_DELETE = Operation(
@@ -1582,8 +2102,15 @@ TERM_CODES_DELETE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER) and Delete Service (D-SVC)",
+    source_keys=(
+        "D-TC",
+        "G-JD-DIALER",
+        "D-SVC",
+    ),
 )
 
 TERM_CODE_CATEGORIES_LIST = Operation(
@@ -1606,8 +2133,15 @@ TERM_CODE_CATEGORIES_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; wrapper key category from G-CM ListRestResponse; path inferred (see create); params follow the documented list pattern (\u00a73.1)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 TERM_CODE_CATEGORIES_CREATE = Operation(
@@ -1626,8 +2160,14 @@ TERM_CODE_CATEGORIES_CREATE = Operation(
     manager_power=None,
     idempotent=False,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-TC names the method; path unpublished (termCodeCategories chosen over termCodes/categories, camelCase plural like D-RG resourceGroups); POST + 201 {id} follow Create Term Code (D-TC)",
+    source_keys=(
+        "D-TC",
+        "D-RG",
+    ),
 )
 
 TERM_CODE_CATEGORIES_INFO = Operation(
@@ -1646,8 +2186,16 @@ TERM_CODE_CATEGORIES_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; path inferred (see create); shape follows the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 TERM_CODE_CATEGORIES_READ = Operation(
@@ -1666,8 +2214,15 @@ TERM_CODE_CATEGORIES_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; path inferred (see create); GET {id} follows Read Agent (G-CM); fields id/name from the TermCode termCategoryId/termCategoryName pair (G-CM)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 TERM_CODE_CATEGORIES_UPDATE = Operation(
@@ -1686,8 +2241,14 @@ TERM_CODE_CATEGORIES_UPDATE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-TC names the method; path inferred (see create); PUT {id} + 204 follow Update Agent (G-JD-DIALER)",
+    source_keys=(
+        "D-TC",
+        "G-JD-DIALER",
+    ),
 )
 
 TERM_CODE_CATEGORIES_DELETE = Operation(
@@ -1706,8 +2267,14 @@ TERM_CODE_CATEGORIES_DELETE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC names the method; path inferred (see create); DELETE {id} + 204 follow Delete Agent (G-JD-DIALER)",
+    source_keys=(
+        "D-TC",
+        "G-JD-DIALER",
+    ),
 )
 
 LIVEVOX_RESULTS_LIST = Operation(
@@ -1729,8 +2296,15 @@ LIVEVOX_RESULTS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-TC and D-CFG name the method; wrapper key lvResult from G-CM ListRestResponse; path unpublished (lvResults after the key and the lvResultId field of D-TC); platform-wide per \u00a78",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 LIVEVOX_RESULTS_READ = Operation(
@@ -1749,8 +2323,14 @@ LIVEVOX_RESULTS_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-CFG names the method (a per-id read exists in LiveVox code, \u00a78); path inferred (see list); object fields G-CM lvapi/LvResult",
+    source_keys=(
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 CUSTOM_OUTCOMES_READ = Operation(
@@ -1769,8 +2349,15 @@ CUSTOM_OUTCOMES_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-TC and D-CFG name the method; path is a sub-resource of the LiveVox result (pattern of /services/{id}/related, G-CM); keys customOutcome1..3 from G-CM reporting records and the portal Reporting Outcomes Mapper (\u00a74.12, \u00a78)",
+    source_keys=(
+        "D-TC",
+        "D-CFG",
+        "G-CM",
+    ),
 )
 
 USERS_LIST = Operation(
@@ -1793,8 +2380,14 @@ USERS_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-USR names the method; wrapper key user from G-CM ListRestResponse; path and params follow List Agents (G-CM)",
+    source_keys=(
+        "D-USR",
+        "G-CM",
+    ),
 )
 
 USERS_CREATE = Operation(
@@ -1813,8 +2406,15 @@ USERS_CREATE = Operation(
     manager_power=None,
     idempotent=False,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "code", "inferred"),
     source="D-USR names the method and the power lists; path and 201 {id} follow Create Agent (D-AGT); body keys G-CM User",
+    source_keys=(
+        "D-USR",
+        "D-AGT",
+        "G-CM",
+    ),
 )
 
 USERS_INFO = Operation(
@@ -1833,8 +2433,15 @@ USERS_INFO = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-USR names the method; path and shape follow the documented /info pattern (D-LCID, D-SP)",
+    source_keys=(
+        "D-USR",
+        "D-LCID",
+        "D-SP",
+    ),
 )
 
 USERS_SEARCH = Operation(
@@ -1856,8 +2463,14 @@ USERS_SEARCH = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "inferred", "inferred"),
     source="D-USR names the method; path and body style follow FindMatchingAgents (G-CM findAgents); criteria keys are User fields (G-CM User)",
+    source_keys=(
+        "D-USR",
+        "G-CM",
+    ),
 )
 
 USERS_READ = Operation(
@@ -1876,8 +2489,14 @@ USERS_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "code"),
     source="D-USR names the method; GET {id} follows Read Agent (G-CM); object fields G-CM User",
+    source_keys=(
+        "D-USR",
+        "G-CM",
+    ),
 )
 
 USERS_UPDATE = Operation(
@@ -1896,8 +2515,15 @@ USERS_UPDATE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", "code", "inferred"),
     source="D-USR names the method; PUT {id} + 204 follow Update Agent (G-JD-DIALER); body keys G-CM User + D-USR power lists",
+    source_keys=(
+        "D-USR",
+        "G-JD-DIALER",
+        "G-CM",
+    ),
 )
 
 USERS_DELETE = Operation(
@@ -1916,8 +2542,14 @@ USERS_DELETE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-USR names the method; DELETE {id} + 204 follow Delete Agent (G-JD-DIALER)",
+    source_keys=(
+        "D-USR",
+        "G-JD-DIALER",
+    ),
 )
 
 USERS_ADD_SERVICE = Operation(
@@ -1939,8 +2571,14 @@ USERS_ADD_SERVICE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-CC names the method (and the 5-minute refresh); path and verb mirror Update Agent Add Service (G-JD-DIALER)",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+    ),
 )
 
 USERS_REMOVE_SERVICE = Operation(
@@ -1962,8 +2600,14 @@ USERS_REMOVE_SERVICE = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="Counterpart of Update LiveVox User Add Service (D-CC); path and verb mirror Update Agent Remove Service (G-JD-DIALER)",
+    source_keys=(
+        "D-CC",
+        "G-JD-DIALER",
+    ),
 )
 
 VOICES_LIST = Operation(
@@ -1985,8 +2629,11 @@ VOICES_LIST = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-UTIL names the method; path under configuration/util like auditLog (D-UTIL); list key follows the singular-resource wrapper pattern (\u00a73.2)",
+    source_keys=("D-UTIL",),
 )
 
 VOICES_READ = Operation(
@@ -2005,8 +2652,15 @@ VOICES_READ = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
+    sends_access_token=False,
     evidence="inferred",
+    evidence_parts=EvidenceParts("inferred", None, "inferred"),
     source="D-UTIL names the method; GET {id} follows Read Agent (G-CM) under configuration/util; voice ids/names G-NET VoiceTalents (\u00a78)",
+    source_keys=(
+        "D-UTIL",
+        "G-CM",
+        "G-NET",
+    ),
 )
 
 AUDIT_LOG_SEARCH = Operation(
@@ -2029,8 +2683,11 @@ AUDIT_LOG_SEARCH = Operation(
     manager_power=None,
     idempotent=True,
     session_required=True,
-    evidence="doc",
-    source="D-UTIL Find Matching Audit Log Entries (path, client/count/offset, body userId/type/id, roles); date keys startDate/endDate, list key and entry shape inferred (\u00a73.2, \u00a74.14)",
+    sends_access_token=False,
+    evidence="inferred",
+    evidence_parts=EvidenceParts("doc", "doc", "inferred"),
+    source="D-UTIL Find Matching Audit Log Entries (path, client/count/offset, roles; body userId/type/id and the mandatory dateRange, u17 and lv19 copies); dateRange inner keys cut off in every copy, from/to inferred; list key and entry shape inferred (\u00a73.2, \u00a74.14)",
+    source_keys=("D-UTIL",),
 )
 
 
@@ -2039,6 +2696,8 @@ OPERATIONS: Mapping[str, Operation] = {
     "session.validate": SESSION_VALIDATE,
     "session.logout": SESSION_LOGOUT,
     "session.change_password": SESSION_CHANGE_PASSWORD,
+    "session.list_active": SESSION_LIST_ACTIVE,
+    "session.details": SESSION_DETAILS,
     "agents.list": AGENTS_LIST,
     "agents.create": AGENTS_CREATE,
     "agents.info": AGENTS_INFO,
@@ -2062,6 +2721,7 @@ OPERATIONS: Mapping[str, Operation] = {
     "call_centers.delete": CALL_CENTERS_DELETE,
     "call_centers.related": CALL_CENTERS_RELATED,
     "call_centers.add_service": CALL_CENTERS_ADD_SERVICE,
+    "clients.read_own_internal": CLIENTS_READ_OWN_INTERNAL,
     "clients.read_internal": CLIENTS_READ_INTERNAL,
     "clients.read_settings": CLIENTS_READ_SETTINGS,
     "clients.read_voice_pool": CLIENTS_READ_VOICE_POOL,

@@ -24,6 +24,15 @@ From a shell: `livevox-sim --port 8089 --agents 20000` (or `python -m livevox_as
 
 from ._app import LoggedRequest
 from ._config import Latency, SimulatorConfig, TenantSize
+from ._drift import (
+    Drift,
+    DriftChange,
+    EnumValueAdded,
+    KeyRenamed,
+    ListKeyChanged,
+    StatusChanged,
+    StringForInteger,
+)
 from ._faults import FAULT_KINDS, FaultKind, FaultPlan
 from ._quirks import ListQuirks
 from ._simulator import Simulator
@@ -31,13 +40,20 @@ from ._store import Store
 
 __all__ = [
     "FAULT_KINDS",
+    "Drift",
+    "DriftChange",
+    "EnumValueAdded",
     "FaultKind",
     "FaultPlan",
+    "KeyRenamed",
     "Latency",
+    "ListKeyChanged",
     "ListQuirks",
     "LoggedRequest",
     "Simulator",
     "SimulatorConfig",
+    "StatusChanged",
     "Store",
+    "StringForInteger",
     "TenantSize",
 ]

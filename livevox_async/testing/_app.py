@@ -32,6 +32,7 @@ from aiohttp import web
 from .._generated.operations import OPERATIONS
 from .._operation import Operation
 from ._config import Latency
+from ._drift import Drift
 from ._faults import ANSWER_KINDS, ERROR_STATUS_KINDS, FaultKind, FaultPlan, corrupt_answer
 from ._handlers import Call, Handler, decode_body, handler_for, parse_params
 from ._lockout import Lockout
@@ -125,6 +126,7 @@ class Engine:
         self.rate_limit = rate_limit
         self.latency = latency
         self.log: list[LoggedRequest] = []
+        self.drift = Drift()
         self._log_requests = log_requests
         self._latency_rng = random.Random(seed)
         self._router = Router(OPERATIONS.values())
@@ -157,7 +159,7 @@ class Engine:
                 self._record(request, op, CLIENT_GONE, session, token_index, fault)
                 return web.Response(status=CLIENT_GONE)
             call = await self._call(request, op, path_params, version)
-            status, body = self._handlers[op.id](call)
+            status, body = self.drift.answer(op, *self._handlers[op.id](call))
             session = call.session or session
         except Problem as problem:
             status, body, headers = problem.status, problem.body(), problem.headers

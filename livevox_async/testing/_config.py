@@ -11,6 +11,7 @@ from typing import TypeAlias
 
 import attrs
 
+from ._drift import Drift
 from ._faults import FaultPlan
 from ._lockout import check_limit
 from ._quirks import ListQuirks
@@ -68,6 +69,8 @@ class SimulatorConfig:
     faults: FaultPlan = attrs.field(factory=FaultPlan)
     list_quirks: ListQuirks = attrs.field(factory=ListQuirks)
     max_failed_logins: int | None = attrs.field(default=None, converter=check_limit)
+    drift: Drift = attrs.field(factory=Drift)
+    """Answers that deviate from the schema on purpose (`Drift.sample()`), copied into `sim.drift`."""
     host: str = "127.0.0.1"
     port: int = 0
     access_tokens: int = attrs.field(default=5, validator=_at_least_one)

@@ -12,10 +12,11 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from .._generated import models
 from .._generated.operations import OPERATIONS
 from ._problem import Problem
 from ._sessions import Caller
-from ._store import FamilySpec, Link, Matcher, Record, Ref, Store, ids
+from ._store import FamilySpec, Link, Matcher, Record, Ref, Store, ids, wire_fields
 
 ROLE_IDS: dict[str, int] = {"Sysadmin": 1, "IT User": 2, "Superuser": 3, "Manager": 4, "Reporting": 5}
 """LiveVox user roles; `Reporting` stands for a role without Configuration access."""
@@ -58,12 +59,10 @@ def _one_of(field: str) -> Matcher:
     return lambda record, wanted: record.get(field) in wanted
 
 
-def _not_before(field: str) -> Matcher:
-    return lambda record, wanted: field in record and record[field] >= wanted
-
-
-def _not_after(field: str) -> Matcher:
-    return lambda record, wanted: field in record and record[field] <= wanted
+def _within(field: str) -> Matcher:
+    """Inside an audit-log `dateRange`; its two (inferred) keys are read from the schema's model."""
+    start, end = wire_fields(models.AuditLogDateRange)
+    return lambda record, wanted: field in record and wanted[start] <= record[field] <= wanted[end]
 
 
 # -- write hooks -------------------------------------------------------------------------
@@ -148,6 +147,13 @@ def _agents_on(store: Store, services: set[int]) -> list[int]:
     return [a["id"] for a in store.values("agents") if any(e["id"] in services for e in a["assignedService"])]
 
 
+def _screen_pop_services(store: Store, pop: Record) -> Record:
+    """The services using a screen pop, as List Services items (G-CM's `List<Skill>`)."""
+    fields = wire_fields(models.ServiceSummary)
+    using = [s for s in store.values("services") if s.get("screenPopId") == pop["id"]]
+    return {"associatedService": [store.shape("services", s, fields) for s in using]}
+
+
 def _term_code_names(store: Store, term_code: Record) -> Record:
     category = store.get("term_code_categories", term_code["termCategoryId"])
     result = store.get("livevox_results", term_code["lvResultId"])
@@ -230,8 +236,7 @@ FAMILIES: dict[str, FamilySpec] = {
             "userId": _equals("userId"),
             "type": _equals("type"),
             "id": _equals("objectId"),
-            "startDate": _not_before("timestamp"),
-            "endDate": _not_after("timestamp"),
+            "dateRange": _within("timestamp"),
         },
     ),
     "call_centers": FamilySpec(
@@ -265,13 +270,7 @@ FAMILIES: dict[str, FamilySpec] = {
         defaults=lambda store: {"inboundService": [], "outboundService": []},
         prepare=_prepare_resource_group,
     ),
-    "screen_pops": FamilySpec(
-        id_base=1001,
-        derive=lambda store, pop: {
-            "associatedService": ids(_services_where(store, "screenPopId", pop["id"]))
-        },
-        derived_from=_ON_SERVICES,
-    ),
+    "screen_pops": FamilySpec(id_base=1001, derive=_screen_pop_services, derived_from=_ON_SERVICES),
     "services": FamilySpec(
         id_base=40001,
         refs=(Ref("callCenterId", "call_centers", on_delete="restrict"),),

@@ -196,6 +196,31 @@ def change_password(call: Call) -> Answer:
     return _NO_CONTENT
 
 
+def _session_answer(call: Call, session: Session) -> Record:
+    return {
+        "sessionId": session.id,
+        "clientId": call.store.client_id,
+        "userId": session.principal,
+        "agent": session.kind == "agent",
+    }
+
+
+def list_active(call: Call) -> Answer:
+    """The caller's live sessions (path and keys inferred, like the schema's)."""
+    assert call.caller is not None
+    mine = call.sessions.of_principal(call.caller.kind, call.caller.principal)
+    return _json(200, {"session": [_session_answer(call, s) for s in mine]})
+
+
+def details(call: Call) -> Answer:
+    """One live session of the caller's; another principal's answers 404 as an unknown one."""
+    assert call.caller is not None
+    session = call.sessions.peek(call.params["sessionId"])
+    if session is None or (session.kind, session.principal) != (call.caller.kind, call.caller.principal):
+        raise Problem(404, "session is not valid")
+    return _json(200, _session_answer(call, session))
+
+
 # -- Configuration API -------------------------------------------------------------------
 
 
@@ -287,6 +312,13 @@ def read(call: Call) -> Answer:
     return _json(200, call.store.shape(call.op.family, _record(call), wire_fields(call.op.result)))
 
 
+def read_own_client(call: Call) -> Answer:
+    """A client read without `{id}` (`/configuration/clients/internal`): the caller's own client."""
+    assert call.op.result is not None
+    record = call.store.get("clients", call.store.client_id)
+    return _json(200, call.store.shape("clients", record, wire_fields(call.op.result)))
+
+
 def related(call: Call) -> Answer:
     spec = call.store.specs[call.op.family]
     assert spec.related is not None
@@ -358,6 +390,8 @@ _SESSION: dict[str, Handler] = {
     "validate": validate,
     "logout": logout,
     "change_password": change_password,
+    "list_active": list_active,
+    "details": details,
 }
 
 
@@ -376,6 +410,8 @@ def handler_for(op: Operation, store: Store) -> Handler:
         return related
     if op.name in spec.links:
         return link
+    if op.family == "clients" and not op.path_params():
+        return read_own_client
     if op.method == "GET" and op.result is not None:
         return read
     if op.method == "DELETE":

@@ -51,7 +51,12 @@ class Caller:
 
 
 def refusal(op: Operation, caller: Caller) -> str | None:
-    """Why `caller` may not call `op` (the 403 message), or None when it may."""
+    """Why `caller` may not call `op` (the 403 message), or None when it may.
+
+    An operation that names no roles (the Session API) is open to every session.
+    """
+    if not op.roles:
+        return None
     if caller.kind == "agent":
         return None if op.agent_allowed else f"agent sessions may not call {op.summary}"
     if caller.role not in op.roles:
@@ -102,6 +107,13 @@ class Sessions:
         self._by_id[session.id] = session
         self._by_owner[kind, principal, token_index] = session.id
         return session
+
+    def of_principal(self, kind: SessionKind, principal: int) -> list[Session]:
+        """The live sessions of one agent or user, one per access token it logged in with."""
+        found = [
+            self.peek(s.id) for s in list(self._by_id.values()) if (s.kind, s.principal) == (kind, principal)
+        ]
+        return [s for s in found if s is not None]
 
     def close(self, session_id: str) -> bool:
         """Log out; False when no such live session exists."""

@@ -26,6 +26,7 @@ from .._credentials import Credentials
 from ._app import Engine, LoggedRequest
 from ._clock import SimClock
 from ._config import Latency, SimulatorConfig, check_latency
+from ._drift import Drift
 from ._families import KNOWN_POWERS, ROLE_IDS
 from ._faults import FaultPlan
 from ._lockout import Lockout, check_limit
@@ -85,6 +86,7 @@ class Simulator:
         self.set_rate_limit(
             self.config.rate_limit, burst=self.config.rate_burst, hidden=self.config.hidden_rate_limit
         )
+        self._engine.drift = Drift(self.config.drift.changes)
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -215,6 +217,11 @@ class Simulator:
         if record_id is None:
             raise LookupError(f"no {family[:-1]} {user_name!r} in the tenant")
         return self._engine.lockout.count(family, record_id)
+
+    @property
+    def drift(self) -> Drift:
+        """The live drift: `sim.drift.add(KeyRenamed("agents.read", "loginId", "loginName"))`."""
+        return self._engine.drift
 
     def set_rate_limit(self, rate: float | None, *, burst: float = 1.0, hidden: bool = False) -> None:
         """Limit each access token to `rate` requests/second (None: no limit).

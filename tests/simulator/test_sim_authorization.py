@@ -11,7 +11,7 @@ from sim_support import Api, AsRole
 from livevox_async import OPERATIONS, Operation
 from livevox_async.testing import Simulator
 
-CONFIGURATION = [op for op in OPERATIONS.values() if op.session_required]
+CONFIGURATION = [op for op in OPERATIONS.values() if op.category == "configuration"]
 AGENT_ALLOWED = [op for op in CONFIGURATION if op.agent_allowed]
 
 

@@ -189,22 +189,25 @@ async def test_service_user_and_audit_log_searches(livevox_sim: Simulator, admin
     entries = livevox_sim.state.records("audit_log")
     first = entries[0]
     window = (entries[100]["timestamp"], entries[199]["timestamp"])
+    always = {"dateRange": {"from": 0, "to": entries[-1]["timestamp"]}}
     by_user = await admin.post(
-        "/configuration/util/auditLog/search", {"userId": first["userId"]}, count=1000, offset=0
+        "/configuration/util/auditLog/search", {**always, "userId": first["userId"]}, count=1000, offset=0
     )
     by_object = await admin.post(
         "/configuration/util/auditLog/search",
-        {"type": first["type"], "id": first["objectId"]},
+        {**always, "type": first["type"], "id": first["objectId"]},
         count=1000,
         offset=0,
     )
     by_date = await admin.post(
         "/configuration/util/auditLog/search",
-        {"startDate": window[0], "endDate": window[1]},
+        {"dateRange": {"from": window[0], "to": window[1]}},
         count=1000,
         offset=0,
     )
-    bad = await admin.post("/configuration/util/auditLog/search", {"userId": "me"}, count=10, offset=0)
+    bad = await admin.post(
+        "/configuration/util/auditLog/search", {**always, "userId": "me"}, count=10, offset=0
+    )
 
     services = livevox_sim.state.records("services")
     assert [s["serviceId"] for s in inbound.body["service"]] == [

@@ -157,5 +157,9 @@ async def test_screen_pops_and_lcid_packages_list_the_services_using_them(
     pop = await admin.get("/configuration/screenPops/1002")
     package = await admin.get("/configuration/lcidPackages/852")
 
-    assert pop.body["associatedService"] == ids(s["serviceId"] for s in services if s["screenPopId"] == 1002)
+    assert pop.body["associatedService"] == [
+        {k: s[k] for k in ("serviceId", "name", "callCenterId", "direction")}
+        for s in services
+        if s["screenPopId"] == 1002
+    ]
     assert package.body["service"] == ids(s["serviceId"] for s in services if s.get("lcidPackageId") == 852)
