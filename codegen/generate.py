@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 
 from .bundle import SCHEMA_DIR, SchemaError, bundle, list_wrapper, operations, resolve
+from .relations import render_relations
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -217,6 +218,7 @@ def render(doc: dict[str, Any]) -> dict[str, str]:
         "resources.py": env.get_template("resources.py.jinja2").render(
             header=HEADER, families=family_context(doc, ops)
         ),
+        "relations.py": render_relations(doc, HEADER),
     }
 
 

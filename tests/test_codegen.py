@@ -86,7 +86,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 
 
 def test_generated_module_names(generated: Generated) -> None:
-    assert set(generated.files) == {"__init__.py", "models.py", "operations.py", "resources.py"}
+    modules = {"__init__.py", "models.py", "operations.py", "relations.py", "resources.py"}
+    assert set(generated.files) == modules
     assert {p.name for p in GENERATED.glob("*.py")} == set(generated.files)
 
 
