@@ -193,6 +193,14 @@ def level(family: str) -> int:
     return levels()[family]
 
 
+def key_families(family: str) -> tuple[str, ...]:
+    """`family` and every family its natural key refers to, transitively (term codes: services)."""
+    found = [family]
+    for referenced in rules(family).key_references().values():
+        found += [f for f in key_families(referenced) if f not in found]
+    return tuple(found)
+
+
 def _read_families(family: str) -> set[str]:
     r = rules(family)
     models = [op.result for op in (r.main, *r.details)]

@@ -13,12 +13,14 @@ from livevox_async import OPERATIONS
 from livevox_async._generated.relations import MEMBERSHIPS, NATURAL_KEYS, UNPLANNED
 from livevox_async.tenant._relations import (
     is_write,
+    keyed_families,
     level,
     planned_operations,
     rules,
     wire_fields,
     writable_families,
 )
+from livevox_async.tenant._steps import step_of
 
 
 def test_every_write_operation_is_planned_or_unplanned_with_a_reason() -> None:
@@ -91,6 +93,10 @@ def test_dependency_order_comes_from_the_references() -> None:
     assert level("services") < level("resource_groups")
     order = list(writable_families())
     assert order.index("services") < order.index("term_codes")
+    deletes = {f: step_of("delete", f) for f in ("call_centers", "services", "term_codes")}
+    assert deletes["term_codes"] < deletes["services"] < deletes["call_centers"]
+    assert max(step_of("create", f) for f in keyed_families()) < step_of("add", "agents")
+    assert step_of("add", "agents") < min(deletes.values())
 
 
 def test_only_writable_configuration_fields_are_compared() -> None:
