@@ -127,3 +127,118 @@ async def diverge(tenants: Tenants) -> None:
 
 def action_ids(actions: Iterable[Any]) -> set[str]:
     return {a.id for a in actions}
+
+
+class _View:
+    """One tenant's records with every reference replaced by the referenced object's name."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self.service = names(sim, "services")
+        self.center = names(sim, "call_centers")
+        self.category = names(sim, "term_code_categories")
+        self.result = names(sim, "livevox_results")
+        self.skill = names(sim, "agent_skills")
+        self.template = names(sim, "message_templates")
+
+    def call_centers(self) -> dict[Any, Any]:
+        fields = ("managerName", "billingSystem", "defaultInputFilter", "open")
+        return {r["name"]: {f: r.get(f) for f in fields} for r in self.sim.state.values("call_centers")}
+
+    def services(self) -> dict[Any, Any]:
+        return {
+            r["name"]: (
+                self.center[r["callCenterId"]],
+                self.template[r["messageTemplateId"]],
+                r["callDirection"],
+            )
+            for r in self.sim.state.values("services")
+        }
+
+    def term_codes(self) -> dict[Any, Any]:
+        fields = ("action", "reportOrder", "previewDialEnabled")
+        return {
+            (self.service[r["serviceId"]], r["name"]): (
+                self.category[r["termCategoryId"]],
+                self.result[r["lvResultId"]],
+                *(r[f] for f in fields),
+            )
+            for r in self.sim.state.values("term_codes")
+        }
+
+    def agents(self) -> dict[Any, Any]:
+        fields = ("firstName", "lastName", "phone", "wrapUpTime", "active", "homeAgent")
+        return {
+            r["loginId"]: (
+                *(r[f] for f in fields),
+                sorted(self.service[e["id"]] for e in r["assignedService"]),
+                sorted((self.skill[e["id"]], e.get("proficiency")) for e in r["agentSkill"]),
+            )
+            for r in self.sim.state.values("agents")
+        }
+
+    def users(self) -> dict[Any, Any]:
+        fields = ("firstName", "lastName", "email", "role", "roleId", "locked")
+        return {
+            r["userName"]: (*(r.get(f) for f in fields), sorted(self.service[e["id"]] for e in r["service"]))
+            for r in self.sim.state.values("users")
+        }
+
+    def dialing_strategies(self) -> dict[Any, Any]:
+        return {
+            r["name"]: (
+                sorted(self.service[e["id"]] for e in r["service"]),
+                r["dialingSequenceItem"],
+                sorted(
+                    (self.result[o["lvResultId"]], o["dialAnotherNumber"], o["maxNumberOfRetries"])
+                    for o in r["outcomeItem"]
+                ),
+            )
+            for r in self.sim.state.values("dialing_strategies")
+        }
+
+    def resource_groups(self) -> dict[Any, Any]:
+        return {
+            r["name"]: (
+                r["type"],
+                r["enabled"],
+                sorted(self.service[e["id"]] for e in r["inboundService"]),
+                sorted(self.service[e["id"]] for e in r["outboundService"]),
+            )
+            for r in self.sim.state.values("resource_groups")
+        }
+
+    def term_code_categories(self) -> dict[Any, Any]:
+        return {name: () for name in self.category.values()}
+
+
+TRUTH_FAMILIES = (
+    "call_centers",
+    "services",
+    "term_code_categories",
+    "term_codes",
+    "agents",
+    "users",
+    "dialing_strategies",
+    "resource_groups",
+)
+
+
+def mismatches(source: Simulator, target: Simulator, *, pruned: Iterable[str] = ()) -> dict[str, Any]:
+    """Per family, the source objects (by natural key) the target lacks or holds otherwise.
+
+    Written apart from the planner: references are compared by the names of what they
+    point at, read from each simulator's own records (so a target record holding a
+    source id would name the wrong object, or none). For `pruned` families the target
+    must also hold nothing more.
+    """
+    want, have = _View(source), _View(target)
+    found: dict[str, Any] = {}
+    for family in TRUTH_FAMILIES:
+        wanted, held = getattr(want, family)(), getattr(have, family)()
+        bad = {k: (v, held.get(k)) for k, v in wanted.items() if held.get(k) != v}
+        if family in pruned:
+            bad |= {k: (None, v) for k, v in held.items() if k not in wanted}
+        if bad:
+            found[family] = bad
+    return found
