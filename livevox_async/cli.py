@@ -357,3 +357,6 @@ def sim_command(ctx: click.Context) -> None:
     from .testing._main import main as sim_main
 
     sys.exit(sim_main(list(ctx.args)))
+
+
+from . import _cli_plan  # noqa: E402, F401  (registers the plan and apply commands)
