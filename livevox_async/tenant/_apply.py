@@ -164,21 +164,27 @@ class _Applier:
         return self.outcomes
 
     async def _step(self, actions: list[Action]) -> None:
-        """Run a step's actions concurrently; ones refused with 409 go again while others succeed."""
+        """Run a step's actions concurrently; those refused with 409 go again while others succeed.
+
+        (An update may wait for another: a service is on the inbound side of one resource
+        group only, so the group giving it up must be written first.)
+        """
         pending = actions
         while pending:
-            results = await asyncio.gather(*(self._slot(a) for a in pending))
-            conflicts = [
-                a for a, result in zip(pending, results, strict=True) if isinstance(result, ConflictError)
-            ]
-            for result in results:
-                if isinstance(result, Outcome):
-                    self._finish(result)
+            conflicts: list[tuple[Action, ConflictError]] = []
+            await asyncio.gather(*(self._run(a, conflicts) for a in pending))
             if len(conflicts) == len(pending):
-                for action, result in zip(pending, results, strict=True):
-                    self._finish(self._outcome(action, "failed", f"LiveVox refused it (409): {result}"))
+                for action, exc in conflicts:
+                    self._finish(self._outcome(action, "failed", f"LiveVox refused it (409): {exc}"))
                 return
-            pending = conflicts
+            pending = [action for action, _ in conflicts]
+
+    async def _run(self, action: Action, conflicts: list[tuple[Action, ConflictError]]) -> None:
+        result = await self._slot(action)
+        if isinstance(result, ConflictError):
+            conflicts.append((action, result))
+        else:
+            self._finish(result)
 
     async def _slot(self, action: Action) -> Outcome | ConflictError:
         async with self.slots:
@@ -254,13 +260,15 @@ class _Applier:
             if found is not None:
                 return self._done(action, found, "an earlier run created it (found by its natural key)")
         for _ in range(CREATE_ATTEMPTS):
-            sent = self._with_secrets(action, body)
+            sent = await self._with_secrets(action, body)
             self.journal.record(Entry(action.id, "sent"))
             try:
                 new_id = await self.lv.runtime.create(op, query=query, body=sent)
-            except ConflictError as exc:
+            except ConflictError:
+                if await self._lookup(action, lookup) is None:
+                    raise  # not this object: another must change first (see _step)
                 return self._outcome(
-                    action, "stale", f"the target holds it already since the plan ({exc.lv_message})"
+                    action, "stale", "the target holds an object with its key since the plan"
                 )
             except LiveVoxError as exc:
                 if not _is_unknown(exc):
@@ -274,14 +282,14 @@ class _Applier:
             action, "failed", f"no answer after {CREATE_ATTEMPTS} attempts and not in the target"
         )
 
-    def _with_secrets(self, action: Action, body: Any) -> Any:
+    async def _with_secrets(self, action: Action, body: Any) -> Any:
         """The body with a new password per secret field, written to the passwords file first."""
         if not action.secrets:
             return body
         assert self.passwords is not None
         assert action.key is not None
         password = new_password()
-        self.passwords.append(action.family, action.key, password)
+        await self.passwords.append(action.family, action.key, password)
         return {**(body or {}), **dict.fromkeys(action.secrets, password)}
 
     async def _lookup(self, action: Action, lookup: Mapping[str, Any]) -> Any:

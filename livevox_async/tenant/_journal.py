@@ -19,6 +19,7 @@ the password in effect.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import stat
@@ -140,10 +141,11 @@ class PasswordFile:
             raise PlanError(f"the passwords file {path} may be read by others (mode {mode:o}); chmod 600 it")
         self._fd = fd
 
-    def append(self, family: str, key: Key, password: str) -> None:
+    async def append(self, family: str, key: Key, password: str) -> None:
+        """Append one password and wait until it is on disk (fsync, in a thread: the loop runs on)."""
         line = dumps_sorted({"family": family, "key": key, "password": password}) + b"\n"
         os.write(self._fd, line)
-        os.fsync(self._fd)
+        await asyncio.to_thread(os.fsync, self._fd)
 
     def close(self) -> None:
         os.close(self._fd)

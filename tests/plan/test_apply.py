@@ -10,10 +10,16 @@ from collections import Counter
 import attrs
 import orjson
 import pytest
-from plan_support import Tenants, by_name, diverge, mismatches, writes
+from plan_support import Tenants, by_name, diverge, mismatches, names, writes
 
 from livevox_async import OPERATIONS
-from livevox_async.models import CallCenterUpdate
+from livevox_async.models import (
+    CallCenterUpdate,
+    IdRef,
+    ResourceGroupCreate,
+    ResourceGroupType,
+    ResourceGroupUpdate,
+)
 from livevox_async.tenant import ApplyResult, Plan, PlanError, apply_plan, plan_changes
 
 
@@ -211,3 +217,37 @@ async def test_apply_refuses_what_it_cannot_do_safely(tenants: Tenants) -> None:
     with pytest.raises(PlanError, match=r"may be read by others \(mode 644\)"):
         await _apply(tenants, plan, passwords=loose, state_dir=tenants.tmp / "state-loose")
     assert writes(tenants.target) == []
+
+
+async def test_a_write_refused_409_waits_for_the_one_it_conflicts_with(tenants: Tenants) -> None:
+    # A service is on the inbound side of one resource group only: the source moves one
+    # from "Resource Group 01" to a new group, so the new group can only be created after
+    # the old one gave it up. Both are in one step; the create is sent first.
+    target_group = by_name(tenants.target, "resource_groups")["Resource Group 01"]
+    moved = names(tenants.target, "services")[target_group["inboundService"][0]["id"]]
+    moved_id = by_name(tenants.source, "services")[moved]["serviceId"]
+    source_group = by_name(tenants.source, "resource_groups")["Resource Group 01"]
+    kept = [e for e in source_group["inboundService"] if e["id"] != moved_id]
+    async with tenants.client(tenants.source) as lv:
+        await lv.resource_groups.update(source_group["id"], ResourceGroupUpdate(inbound_service=_ids(kept)))
+        await lv.resource_groups.create(
+            ResourceGroupCreate(
+                name="Resource Group 02",
+                type=ResourceGroupType.STRICT_OVERFLOW,
+                enabled=True,
+                inbound_service=_ids([{"id": moved_id}]),
+            )
+        )
+    await tenants.export_source()
+    plan = await tenants.plan(families=["resource_groups"])
+    assert [a.kind for a in plan.actions] == ["create", "update"]
+    assert plan.actions[0].step == plan.actions[1].step
+    result = await _apply(tenants, plan)
+    assert result.ok
+    creates = [r.status for r in tenants.target.request_log if r.operation == "resource_groups.create"]
+    assert creates == [409, 201]
+    assert mismatches(tenants.source, tenants.target).get("resource_groups") is None
+
+
+def _ids(entries: list[dict[str, int]]) -> list[IdRef]:
+    return [IdRef(id=e["id"]) for e in entries]
