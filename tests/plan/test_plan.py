@@ -8,7 +8,7 @@ import orjson
 import pytest
 from plan_support import Tenants, by_name, diverge, names, writes
 
-from livevox_async.tenant import Plan, PlanError, show
+from livevox_async.tenant import Plan, PlanError, apply_plan, show
 from livevox_async.tenant._relations import rules
 
 
@@ -226,7 +226,10 @@ async def test_an_agent_session_gets_a_plan_listing_the_refused_actions(tenants:
     assert len([a for a in refused if a.op == "agents.create"]) == len(
         list(tenants.source.state.values("agents"))
     )
-    assert writes(tenants.target) == []
+    async with tenants.client(tenants.target, tenants.target.agent_credentials()) as lv:
+        result = await apply_plan(lv, plan, state_dir=tenants.tmp / "state")
+    assert {o.status for o in result.outcomes} == {"blocked"}
+    assert writes(tenants.target) == []  # neither the plan nor its apply sent a write
 
 
 async def test_a_manager_without_the_power_gets_the_refused_actions_listed(tenants: Tenants) -> None:
