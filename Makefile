@@ -1,5 +1,6 @@
 # Set-up is automatic: every target below creates or refreshes .venv first.
 #   make demo      export a seeded tenant from the bundled LiveVox simulator
+#   make demo-sync promote staging to production: export, plan, apply, plan again (two simulators)
 #   make test      run the test suite (pytest, against the simulator over loopback)
 #   make check     ruff, mypy --strict, schema validation, generated-code freshness
 #   make generate  regenerate livevox_async/_generated/ from schema/
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: demo test check generate bench clean
+.PHONY: demo demo-sync test check generate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -43,6 +44,10 @@ demo: $(STAMP)
 	rm -rf demo-export
 	$(BIN)/livevox export --demo --out demo-export
 
+demo-sync: $(STAMP)
+	rm -rf demo-sync
+	$(BIN)/python -m livevox_async.tenant._demo demo-sync
+
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $(BENCH_STAMP)
@@ -51,4 +56,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) demo-export .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-export demo-sync .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ._common import Row, machine
 
-BENCHMARKS = ["overhead", "decode", "export_rate", "concurrency", "adaptive", "memory", "naive"]
+BENCHMARKS = ["overhead", "decode", "export_rate", "concurrency", "adaptive", "memory", "naive", "apply_rate"]
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 
 from .bundle import SCHEMA_DIR, SchemaError, bundle, cited_sources, list_wrapper, operations, resolve
+from .relations import render_relations
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -227,6 +228,7 @@ def render(doc: dict[str, Any]) -> dict[str, str]:
             header=HEADER,
             sources=[{"key": key, "note": None, **entry} for key, entry in doc["x-livevox-sources"].items()],
         ),
+        "relations.py": render_relations(doc, HEADER),
     }
 
 

@@ -23,12 +23,12 @@ from rich.table import Table
 
 from ._client import LiveVox
 from ._credentials import Credentials
-from .cli import EXIT_USAGE, credentials_from_env, fail, guarded, main, plain, run
+from .cli import EXIT_DRIFT, EXIT_USAGE, credentials_from_env, fail, guarded, main, plain, run
 from .tenant import ProbeReport, probe_families, probe_tenant
 
 PIPED_WIDTH = 240
 """Columns of the table when stdout is not a terminal (a file or a pipe: nothing to fit)."""
-EXIT_DIFFERS = 1
+EXIT_DIFFERS = EXIT_DRIFT
 """Something differs from the schema (the other codes are the CLI's failures)."""
 STYLES = {"confirmed": "green", "differs": "bold red", "refused": "yellow", "not_probed": "dim"}
 

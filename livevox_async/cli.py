@@ -2,7 +2,7 @@
 
     livevox export --out DIR [--family agents ...] [--rate R] [--concurrency N] [--resume]
     livevox export --demo --out DIR          # against the bundled simulator, no tenant needed
-    livevox diff OLD NEW [--json]            # exit 10 when the exports differ
+    livevox diff OLD NEW [--json]            # exit 1 when the exports differ
     livevox sim --port 8089 --agents 20000   # the simulator, standalone
 
 Credentials come from the environment (`livevox_async.ENVIRONMENT`, listed by
@@ -20,7 +20,8 @@ Exit codes:
     3    LiveVox refused the credentials
     4    LiveVox unreachable or failing
     5    any other LiveVox error
-    10   diff found drift (distinct from every failure)
+    1    differences: diff found drift, plan planned changes, apply left something undone,
+         probe found a shape that differs (no failure exits 1: a bug exits 70)
     70   internal error: a bug in livevox-async (please report it)
     130  interrupted (an export keeps its checkpoint: rerun with --resume)
 Every failure is one line on stderr, never a traceback. Text that came from LiveVox or
@@ -74,7 +75,7 @@ EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_UNREACHABLE = 4
 EXIT_API = 5
-EXIT_DRIFT = 10
+EXIT_DRIFT = 1
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
@@ -427,7 +428,7 @@ def export_command(
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @guarded
 def diff_command(old: Path, new: Path, as_json: bool) -> None:
-    """Show configuration drift between two exports; exit 10 when they differ."""
+    """Show configuration drift between two exports; exit 1 when they differ."""
     drift = diff_exports(old, new)
     if as_json:
         click.echo(orjson.dumps(drift.as_json(), option=orjson.OPT_INDENT_2).decode())
@@ -466,4 +467,7 @@ def sim_command(ctx: click.Context) -> None:
     sys.exit(sim_main(list(ctx.args)))
 
 
-from . import _cli_probe  # noqa: E402, F401  (registers `livevox probe`)
+from . import (  # noqa: E402  (the commands register on `main`, defined above)
+    _cli_plan,  # noqa: F401
+    _cli_probe,  # noqa: F401
+)

@@ -92,6 +92,7 @@ def test_generated_module_names(generated: Generated) -> None:
         "__init__.py",
         "models.py",
         "operations.py",
+        "relations.py",
         "resources.py",
         "raw.py",
         "sources.py",

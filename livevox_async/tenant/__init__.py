@@ -1,27 +1,57 @@
-"""Configuration as code over a tenant, on the client's public seam: the probe.
+"""Configuration as code over a tenant, on the client's public seam only (design §12).
+
+The probe checks a tenant's answers against the schema; plan and apply carry an export
+to a tenant (promote staging to production, restore, seed).
 
     from livevox_async import LiveVox
-    from livevox_async.tenant import probe_tenant
+    from livevox_async.tenant import Plan, apply_plan, plan_changes, probe_tenant
 
-    async with LiveVox(creds, region="NA6") as lv:
+    async with LiveVox(creds, region="NA6", rate=20) as lv:
         report = await probe_tenant(lv)
-    for result in report.results:
-        print(result.operation, result.outcome, result.detail())
+        plan = await plan_changes(lv, "export-staging/", prune=["term_codes"])
+        plan.write("plan.json")
+        result = await apply_plan(lv, Plan.read("plan.json"), passwords="passwords.jsonl")
+        assert result.converged
 
-`livevox probe` is the same from a shell (`--json`, `--out report.json`).
+`livevox probe`, `livevox plan` and `livevox apply` are the same from a shell. Objects
+are matched by natural key, references re-mapped to the target's ids, and only
+families verified complete on both sides are planned; see `_changes.py` and `_apply.py`.
 """
 
+from ._apply import ApplyProgress, ApplyResult, apply_plan
+from ._apply import Outcome as ActionOutcome
+from ._changes import plan_changes
+from ._errors import PlanError
+from ._keys import show
+from ._plan import Action, Change, FamilyStatus, NotWritable, Plan
 from ._probe import probe_families, probe_tenant
-from ._report import OUTCOMES, Outcome, ProbeReport, ProbeResult
+from ._relations import write_evidence
+from ._report import OUTCOMES, ProbeReport, ProbeResult
+from ._report import Outcome as ProbeOutcome
 from ._shape import Deviation, DeviationKind
+from ._values import update_body
 
 __all__ = [
     "OUTCOMES",
+    "Action",
+    "ActionOutcome",
+    "ApplyProgress",
+    "ApplyResult",
+    "Change",
     "Deviation",
     "DeviationKind",
-    "Outcome",
+    "FamilyStatus",
+    "NotWritable",
+    "Plan",
+    "PlanError",
+    "ProbeOutcome",
     "ProbeReport",
     "ProbeResult",
+    "apply_plan",
+    "plan_changes",
     "probe_families",
     "probe_tenant",
+    "show",
+    "update_body",
+    "write_evidence",
 ]

@@ -1,0 +1,140 @@
+"""`livevox plan` and `livevox apply`, run as subprocesses against two simulators."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import orjson
+from plan_support import Tenants, writes
+
+from livevox_async.testing import Simulator
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = "from livevox_async.cli import main; main()"
+
+
+async def livevox(*args: str, sim: Simulator) -> tuple[int, str, str]:
+    """Run this checkout's CLI against `sim`; the simulators keep serving in this loop meanwhile."""
+    creds = sim.credentials("Sysadmin")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEVOX_")}
+    env |= {
+        "LIVEVOX_ACCESS_TOKEN": creds.access_token,
+        "LIVEVOX_CLIENT": creds.client_name,
+        "LIVEVOX_USER": creds.user_name,
+        "LIVEVOX_PASSWORD": creds.password,
+        "LIVEVOX_BASE_URL": sim.base_url,
+        "COLUMNS": "200",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        CLI,
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_plan_apply_and_plan_again(tenants: Tenants) -> None:
+    source = await tenants.export_source()
+    plan_file, passwords = tenants.tmp / "plan.json", tenants.tmp / "pw.jsonl"
+    code, out, err = await livevox(
+        "plan", "--from", str(source), "--prune", "term_codes", "--out", str(plan_file), sim=tenants.target
+    )
+    assert code == 1, err
+    assert '+ create "ABROWN00004"' in out
+    assert '~ update "Denver Call Center"' in out
+    assert '- delete "Collections 0001 / Sale"' in out
+    assert '+ add services "Billing 0004" to agents "NALLEN00005"' in out
+    assert out.splitlines()[-2].startswith(
+        "Plan: 22 to create, 29 to update, 10 to delete, 52 members to add"
+    )
+    assert writes(tenants.target) == []
+    code, out, err = await livevox(
+        "apply",
+        str(plan_file),
+        "--yes",
+        "--allow-inferred",
+        "--passwords",
+        str(passwords),
+        "--quiet",
+        sim=tenants.target,
+    )
+    assert code == 0, out + err
+    assert "122 applied" in out
+    assert "Re-plan: no changes (the target matches the source)." in out
+    for line in passwords.read_bytes().splitlines():
+        secret = orjson.loads(line)["password"]
+        assert secret not in out + err
+    code, out, _ = await livevox(
+        "plan", "--from", str(source), "--out", str(tenants.tmp / "again.json"), sim=tenants.target
+    )
+    assert code == 0
+    assert "No changes: the target matches the source." in out
+
+
+async def test_apply_lists_what_it_did_not_do_and_exits_1(tenants: Tenants) -> None:
+    source = await tenants.export_source()
+    plan_file = tenants.tmp / "plan.json"
+    await livevox("plan", "--from", str(source), "--out", str(plan_file), sim=tenants.target)
+    code, out, err = await livevox(
+        "apply",
+        str(plan_file),
+        "--yes",
+        "--passwords",
+        str(tenants.tmp / "pw"),
+        "--quiet",
+        sim=tenants.target,
+    )
+    assert code == 1, err
+    refused = [line for line in out.splitlines() if line.strip().startswith("refused ")]
+    assert refused
+    assert all("is inferred" in line for line in refused)
+    assert "Re-plan:" in out
+
+
+async def test_apply_off_a_terminal_needs_yes_and_a_passwords_file(tenants: Tenants) -> None:
+    source = await tenants.export_source()
+    plan_file = tenants.tmp / "plan.json"
+    await livevox("plan", "--from", str(source), "--out", str(plan_file), sim=tenants.target)
+    code, _, err = await livevox("apply", str(plan_file), sim=tenants.target)
+    assert (code, err.strip()) == (2, "error: not a terminal to confirm on: pass --yes to apply")
+    code, _, err = await livevox("apply", str(plan_file), "--yes", "--quiet", sim=tenants.target)
+    assert code == 2
+    assert (
+        err.strip()
+        == "error: the plan creates agents or users: give a passwords file for their initial passwords"
+    )
+    code, _, err = await livevox(
+        "plan", "--from", str(source), "--prune", "voices", "--out", "x", sim=tenants.target
+    )
+    assert code == 2
+    assert err.startswith("error: cannot plan voices")
+    assert writes(tenants.target) == []
+
+
+async def test_names_from_the_server_reach_the_terminal_escaped(tenants: Tenants) -> None:
+    tenants.source.state.change("call_centers", 101, {"name": "[bold red]Boom\x1b[2J"})
+    source = await tenants.export_source()
+    code, out, _ = await livevox(
+        "plan",
+        "--from",
+        str(source),
+        "--family",
+        "call_centers",
+        "--out",
+        str(tenants.tmp / "p.json"),
+        sim=tenants.target,
+    )
+    assert code == 1
+    assert "\x1b" not in out
+    assert '+ create "[bold red]Boom\\u001b[2J"' in out
