@@ -56,7 +56,7 @@ $(DOCS_STAMP): $(STAMP)
 # (docs/_hooks.py); test_site.py counts them. `make test` runs every example of the docs.
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
-	$(BIN)/python -X dev -m pytest -q -p no:cacheprovider tests/docs/test_site.py
+	LIVEVOX_TEST_DOCS_SITE=1 $(BIN)/python -X dev -m pytest -q -p no:cacheprovider tests/docs/test_site.py
 
 # 3.11 runs in .venv; every other Python in EXTRA_PYTHONS in its own .venv-X.Y.
 EXTRA_PYTHONS ?= 3.12 3.13

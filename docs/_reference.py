@@ -258,7 +258,7 @@ def model_section(model: type[Any]) -> str:
         kind, optional = _field_type(field.type)
         wire = field.metadata.get("wire", field.name)
         rows.append(f"| `{field.name}` | `{wire}` | `{kind}` | {'optional' if optional else 'required'} |")
-    table = "| Field | Wire name | Type | |\n|---|---|---|---|\n" + "\n".join(rows)
+    table = "| Field | Wire name | Type | Presence |\n|---|---|---|---|\n" + "\n".join(rows)
     return f"{head}\n\n{table}\n"
 
 
