@@ -1,4 +1,9 @@
-"""The fixtures of the `livevox` pytest plugin (`pytest_plugin.py` shows their use)."""
+"""The fixtures of the `livevox` pytest plugin (`pytest_plugin.py` shows their use).
+
+They run in the test's function-scoped event loop whatever the project's
+`asyncio_default_fixture_loop_scope` says, so they work under pytest-asyncio's strict
+and auto modes alike.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +20,14 @@ TEST_TENANT = TenantSize(call_centers=3, services=20, agents=250)
 SimulatorFactory: TypeAlias = Callable[..., Awaitable[Simulator]]
 
 
-@pytest_asyncio.fixture
+@pytest_asyncio.fixture(loop_scope="function")
 async def livevox_sim() -> AsyncIterator[Simulator]:
     """A running simulator with the small test tenant (seed 1)."""
     async with Simulator(SimulatorConfig(seed=1, size=TEST_TENANT)) as sim:
         yield sim
 
 
-@pytest_asyncio.fixture
+@pytest_asyncio.fixture(loop_scope="function")
 async def livevox_sim_factory() -> AsyncIterator[SimulatorFactory]:
     """Start simulators from `SimulatorConfig` keyword arguments; all are stopped after the test."""
     started: list[Simulator] = []
