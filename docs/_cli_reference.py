@@ -45,9 +45,14 @@ def simulator_help() -> str:
 def exit_codes() -> list[str]:
     """The exit codes the `livevox` command documents, one per entry (`0 done (diff: no drift)`)."""
     doc = cli.__doc__ or ""
-    paragraph = next(p for p in doc.split("\n\n") if p.startswith("Exit codes: "))
-    text = paragraph.removeprefix("Exit codes: ").replace("\n", " ").strip().rstrip(".")
-    return [entry.strip() for entry in text.split(";")]
+    block = doc.split("Exit codes:\n", 1)[1].split("\nEvery failure", 1)[0]
+    entries: list[str] = []
+    for line in block.splitlines():
+        if line[4:5].isdigit():
+            entries.append(line.strip())
+        elif entries:
+            entries[-1] += " " + line.strip()
+    return [" ".join(entry.split()) for entry in entries]
 
 
 def _block(text: str) -> str:

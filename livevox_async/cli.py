@@ -13,6 +13,8 @@ argument), LIVEVOX_AGENT, LIVEVOX_ROLE, LIVEVOX_MANAGER_POWERS, and LIVEVOX_REGI
 
 Exit codes:
     0    done (diff: no drift)
+    1    differences: diff found drift, plan planned changes, apply left something undone,
+         probe found a shape that differs (no failure exits 1: a bug exits 70)
     2    bad usage or input: arguments, environment, the output directory (not empty,
          another export running in it, a symlink in it, a damaged checkpoint), an
          export to diff that is incomplete or damaged; also a full or failing disk
@@ -20,8 +22,6 @@ Exit codes:
     3    LiveVox refused the credentials
     4    LiveVox unreachable or failing
     5    any other LiveVox error
-    1    differences: diff found drift, plan planned changes, apply left something undone,
-         probe found a shape that differs (no failure exits 1: a bug exits 70)
     70   internal error: a bug in livevox-async (please report it)
     130  interrupted (an export keeps its checkpoint: rerun with --resume)
 Every failure is one line on stderr, never a traceback. Text that came from LiveVox or
