@@ -138,7 +138,12 @@ class HttpTransport:
                 timeout=self._timeout(timeout),
                 allow_redirects=False,
             ) as response:
-                payload = await self._read_body(response, context)
+                length = response.content_length
+                plain = "Content-Encoding" not in response.headers  # else aiohttp inflates it
+                if length is not None and length <= self.max_body_size and plain:
+                    payload = await response.read()  # aiohttp reads exactly the announced bytes
+                else:
+                    payload = await self._read_capped(response, context)
                 return HttpResponse(status=response.status, headers=response.headers, body=payload)
         except aiohttp.ConnectionTimeoutError:
             error: TransportError = ConnectError("connecting to LiveVox timed out", **_fields(context))
@@ -162,16 +167,18 @@ class HttpTransport:
             error = TransportError(f"HTTP request failed ({type(exc).__name__})", **_fields(context))
         raise error
 
-    async def _read_body(self, response: aiohttp.ClientResponse, context: RequestContext) -> bytes:
-        """The whole body, read in chunks; `ResponseTooLarge` as soon as it passes the cap.
+    async def _read_capped(self, response: aiohttp.ClientResponse, context: RequestContext) -> bytes:
+        """A body that may pass `max_body_size`; `ResponseTooLarge` as soon as it does.
 
-        A `Content-Length` above the cap is refused before anything is read; otherwise the
-        body is counted as aiohttp delivers it (decompressed), so neither an endless
-        chunked answer nor a compressed bomb is held in memory past the cap.
+        A `Content-Length` above the cap is refused before anything is read. A body that is
+        not announced, or is compressed (aiohttp inflates it), is read in chunks and counted
+        as delivered, decompressed: neither an endless answer nor a compressed bomb is held
+        in memory past the cap.
         """
         cap = self.max_body_size
-        if response.content_length is not None and response.content_length > cap:
-            raise _too_large(cap, f"its Content-Length is {response.content_length:,}; not read", context)
+        length = response.content_length
+        if length is not None and length > cap:
+            raise _too_large(cap, f"its Content-Length is {length:,}; not read", context)
         chunks = []
         size = 0
         while chunk := await response.content.read(READ_CHUNK):
