@@ -1,8 +1,7 @@
 """What an answer may cost: `max_body_size` (announced or read, decompressed) and items per page.
 
-NEEDS THE SIMULATOR KNOBS OF BRANCH `sim`: the fault kinds "gzip_bomb", "endless_body" and
-"huge_body" and `ListQuirks(flood=...)`. Until that branch is merged these tests are skipped
-(the reason says so); the tests at the bottom run on today's simulator.
+The answers come from the simulator's fault kinds "gzip_bomb", "endless_body" and
+"huge_body" and from `ListQuirks(flood=...)`.
 
 Memory is measured with `tracemalloc` around the one call (the simulator runs in the same
 process, so its allocations count too): a 256 MiB gzip bomb read with `max_body_size=1 MiB`
@@ -26,19 +25,11 @@ from livevox_async import (
     ResponseTooLarge,
     RetryPolicy,
 )
-from livevox_async import testing as sim_testing
-from livevox_async.testing import FAULT_KINDS, Simulator
+from livevox_async.testing import ListQuirks, Simulator
 
 MIB = 2**20
 RETRYING = RetryPolicy(max_attempts=4, backoff_base=0.001, backoff_cap=0.001)
 """Retries on: the caps must not be retried even so."""
-SIM_KNOBS = {"gzip_bomb", "endless_body", "huge_body"} <= set(FAULT_KINDS) and hasattr(
-    sim_testing, "ListQuirks"
-)
-needs_sim_knobs = pytest.mark.skipif(
-    not SIM_KNOBS,
-    reason="needs the simulator knobs of branch `sim` (gzip_bomb, endless_body, huge_body, ListQuirks)",
-)
 
 
 async def peak_memory(call: Awaitable[Any]) -> tuple[BaseException | None, int]:
@@ -53,7 +44,6 @@ async def peak_memory(call: Awaitable[Any]) -> tuple[BaseException | None, int]:
     return None, 0
 
 
-@needs_sim_knobs
 @pytest.mark.parametrize(
     ("fault", "shown"),
     [
@@ -80,11 +70,10 @@ async def test_an_answer_past_max_body_size_is_refused_unretried_within_bounded_
     assert [e.fault for e in livevox_sim.request_log if e.operation == "agents.read"] == [None, fault, None]
 
 
-@needs_sim_knobs
 async def test_a_page_holding_more_items_than_asked_is_a_decode_error(
     livevox_sim: Simulator, make_client: Callable[..., LiveVox]
 ) -> None:
-    livevox_sim.list_quirks = sim_testing.ListQuirks(flood=3)  # type: ignore[attr-defined]
+    livevox_sim.list_quirks = ListQuirks(flood=3)
     async with make_client(retry=RETRYING) as lv:
         with pytest.raises(DecodeError) as caught:
             await lv.agents.list(page_size=50).collect()
