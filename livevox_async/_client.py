@@ -55,7 +55,7 @@ from ._generated.operations import OPERATIONS, SESSION_LOGIN, SESSION_LOGOUT
 from ._generated.resources import Resources
 from ._logging import log, logger
 from ._operation import Operation, Param
-from ._options import RequestOptions
+from ._options import RequestOptions, positive_seconds
 from ._pagination import Page, Paginator, id_reader
 from ._rate_limiter import Clock, LimiterStats, TokenBucket
 from ._raw_request import request_operation
@@ -174,8 +174,12 @@ class LiveVox(Resources):
             raise ConfigurationError("give at least one Credentials")
         if max_concurrency < 1:
             raise ConfigurationError(f"max_concurrency must be >= 1, got {max_concurrency}")
-        if timeout <= 0 or (deadline is not None and deadline <= 0):
-            raise ConfigurationError("timeout and deadline must be > 0 seconds")
+        for name, seconds in (
+            ("timeout", timeout),
+            ("connect_timeout", connect_timeout),
+            ("deadline", deadline),
+        ):
+            positive_seconds(name, seconds)
         if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
             raise ConfigurationError(f"max_body_size must be a number of bytes > 0, got {max_body_size!r}")
         self._transport = HttpTransport(

@@ -104,3 +104,10 @@ def test_rates_must_be_finite_and_positive(rate: float) -> None:
 def test_bursts_must_be_finite(burst: float) -> None:
     with pytest.raises(ConfigurationError, match="burst must be a finite number >= 1"):
         TokenBucket(5, burst)
+
+
+@pytest.mark.parametrize("field", ["timeout", "connect_timeout", "deadline"])
+@pytest.mark.parametrize("seconds", [0, -1, math.nan, math.inf])
+def test_client_seconds_must_be_finite_and_positive(field: str, seconds: float) -> None:
+    with pytest.raises(ConfigurationError, match=f"^{field} must be a finite number of seconds > 0"):
+        LiveVox(Credentials(**BASE), base_url="http://127.0.0.1:9", **{field: seconds})  # type: ignore[arg-type]
