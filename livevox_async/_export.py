@@ -53,6 +53,7 @@ from ._export_dir import (
     open_append,
     prepare,
     read_lines,
+    read_records,
     remove,
     rename,
     replace_file,
@@ -129,14 +130,13 @@ def _publish(part: Path, target: Path, *, unsorted: bool) -> _Published:
     tmp = part.with_name(part.name + ".publishing")
     remove(tmp)
     with AppendFile(tmp, new=True) as out:
-        for _, record in read_lines(part):
+        for _, line, record in read_records(part):
             if VANISHED in record:
                 vanished.append(record["id"])
                 continue
             for key, value in record.items():
                 if value is None:
                     missing[key] = missing.get(key, 0) + 1
-            line = dumps_sorted(record) + b"\n"  # the same bytes: every line was written so
             out.write(line)
             digest.update(line)
             count += 1
@@ -213,12 +213,12 @@ class _Exporter:
         items_file = self.checkpoint.items_file(plan.name)
         resumed_at = valid_lines(items_file)
         before = await self._info(info, ck)
-        report = await self._listing_pass(plan, ck, before, start=resumed_at)
+        report = await self._listing_pass(plan, ck, before, start=resumed_at, written=resumed_at)
         if info is not None and not resumed_at:
             after = await self._info(info, ck)
             if after is not None and before is not None and after.last_modified != before.last_modified:
                 log(logging.INFO, "export lists %s again: it changed while listed", plan.name)
-                report = await self._listing_pass(plan, ck, None, start=0)
+                report = await self._listing_pass(plan, ck, None, start=0, written=ck.items or 0)
                 again = await self._info(info, ck)
                 if again is not None and again.last_modified != after.last_modified:
                     report.note("the family changed while it was listed; objects may be missing")
@@ -234,16 +234,16 @@ class _Exporter:
         return listed
 
     async def _listing_pass(
-        self, plan: FamilyPlan, ck: FamilyState, info: models.ListInfo | None, *, start: int
+        self, plan: FamilyPlan, ck: FamilyState, info: models.ListInfo | None, *, start: int, written: int
     ) -> ListReport:
         """Walk the list from offset `start`, appending the ids not yet in the items file.
 
-        `start` is the number of ids already in the file when resuming (never past where the
-        walk stopped, since repeats are not written), or 0 for a pass over the whole list.
+        `written` is the number of ids the file holds (checked by the caller); `start` is that
+        number when resuming (never past where the walk stopped, since repeats are not
+        written), or 0 for a pass over the whole list.
         """
         assert plan.list_op is not None
         items_file = self.checkpoint.items_file(plan.name)
-        written = valid_lines(items_file)
         seen = [item.get(plan.id_key) for _, item in read_lines(items_file)] if written else []
         paginator = self.lv.runtime.paginate(plan.list_op, dict)
         pages: AsyncIterator[Page[Any]]

@@ -375,10 +375,16 @@ def valid_lines(path: Path) -> int:
 
 def read_lines(path: Path, skip: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
     """`(line number, object)` for each line of a JSON-lines file after the first `skip`."""
+    for number, _, value in read_records(path, skip):
+        yield number, value
+
+
+def read_records(path: Path, skip: int = 0) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+    """`(line number, the line as written, its object)` for each line after the first `skip`."""
     with _existing(path) as f:
         for number, line in enumerate(f, 1):
             if number > skip:
-                yield number, parse_line(path, number, line)
+                yield number, line, parse_line(path, number, line)
 
 
 def sha256(path: Path) -> str:

@@ -194,7 +194,6 @@ class _Walk(Generic[T]):
         self.p = paginator
         self.report = paginator.report = ListReport(expected=expected)
         self.cursor = start
-        self.start = start
         self.stride = paginator._page_size
         self.concurrency = concurrency if expected is not None and expected > 0 else 1
         self.seen = set(seen)
