@@ -172,16 +172,7 @@ class LiveVox(Resources):
         creds = [credentials] if isinstance(credentials, Credentials) else list(credentials)
         if not creds:
             raise ConfigurationError("give at least one Credentials")
-        if max_concurrency < 1:
-            raise ConfigurationError(f"max_concurrency must be >= 1, got {max_concurrency}")
-        for name, seconds in (
-            ("timeout", timeout),
-            ("connect_timeout", connect_timeout),
-            ("deadline", deadline),
-        ):
-            positive_seconds(name, seconds)
-        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
-            raise ConfigurationError(f"max_body_size must be a number of bytes > 0, got {max_body_size!r}")
+        _check_limits(max_concurrency, timeout, connect_timeout, deadline, max_body_size)
         self._transport = HttpTransport(
             base_url_for(region=region, base_url=base_url),
             max_connections=max_concurrency,
@@ -611,6 +602,19 @@ class LiveVox(Resources):
             sent = sent.replace(f"{{{param.wire}}}", value)
             shown = shown.replace(f"{{{param.wire}}}", REDACTED if param.secret else value)
         return sent, shown
+
+
+def _check_limits(
+    max_concurrency: int, timeout: float, connect_timeout: float, deadline: float | None, max_body_size: int
+) -> None:
+    """Refuse a client setting that cannot mean what it says (ConfigurationError naming it)."""
+    if max_concurrency < 1:
+        raise ConfigurationError(f"max_concurrency must be >= 1, got {max_concurrency}")
+    positive_seconds("timeout", timeout)
+    positive_seconds("connect_timeout", connect_timeout)
+    positive_seconds("deadline", deadline)
+    if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
+        raise ConfigurationError(f"max_body_size must be a number of bytes > 0, got {max_body_size!r}")
 
 
 def _login_refused(exc: AuthenticationError) -> AuthenticationError:
