@@ -13,8 +13,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from livevox_async import ClientStats, LiveVox, export_configuration
-from livevox_async.tenant import ApplyResult, Plan, apply_plan, plan_changes
+from livevox_async import ClientStats, LiveVox
+from livevox_async.tenant import ApplyResult, Plan, apply_plan, export_configuration, plan_changes
 
 from ._common import Row, SimProcess
 

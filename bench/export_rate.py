@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from livevox_async import LiveVox, export_configuration
-from livevox_async._export_plan import export_plan
+from livevox_async import LiveVox
+from livevox_async.tenant import export_configuration
+from livevox_async.tenant._export_plan import export_plan
 
 from ._common import Row, SimProcess
 

@@ -35,7 +35,8 @@ def _vm_hwm_mb() -> float:
 
 
 async def _child(job: dict[str, Any]) -> dict[str, Any]:
-    from livevox_async import Credentials, LiveVox, export_configuration
+    from livevox_async import Credentials, LiveVox
+    from livevox_async.tenant import export_configuration
 
     creds = Credentials(**job["credentials"])
     result: dict[str, Any] = {}

@@ -20,7 +20,7 @@ import aiohttp
 import orjson
 
 from livevox_async import LiveVox
-from livevox_async._export_plan import export_plan
+from livevox_async.tenant._export_plan import export_plan
 
 from ._common import Row, SimProcess, Timing, bare_logout, interleaved, median
 from .export_rate import AGENTS, SERVICES, export_once

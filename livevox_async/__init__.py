@@ -10,7 +10,6 @@ async with LiveVox(Credentials(...), region="NA6") as lv:
 
 from ._client import ClientStats, LiveVox
 from ._credentials import ENVIRONMENT, MANAGER_POWERS, ROLES, Credentials, Role, endpoint_from_env
-from ._diff import ExportDiff, FamilyDiff, FieldChange, ObjectChange, diff_exports
 from ._enum import LiveVoxEnum
 from ._exceptions import (
     APIError,
@@ -34,7 +33,6 @@ from ._exceptions import (
     ServerError,
     TransportError,
 )
-from ._export import ExportResult, Progress, export_configuration
 from ._generated.operations import OPERATIONS
 from ._generated.sources import SOURCES
 from ._operation import EvidenceParts, Operation, Param
@@ -68,11 +66,7 @@ __all__ = [
     "DeadlineExceeded",
     "DecodeError",
     "EvidenceParts",
-    "ExportDiff",
     "ExportError",
-    "ExportResult",
-    "FamilyDiff",
-    "FieldChange",
     "HttpResponse",
     "LimiterStats",
     "ListReport",
@@ -80,14 +74,12 @@ __all__ = [
     "LiveVoxEnum",
     "LiveVoxError",
     "NotFoundError",
-    "ObjectChange",
     "Operation",
     "Page",
     "PaginationError",
     "Paginator",
     "Param",
     "PermissionDeniedError",
-    "Progress",
     "ProtocolError",
     "RateLimitError",
     "ReadTimeout",
@@ -102,7 +94,5 @@ __all__ = [
     "Unset",
     "UnsetType",
     "__version__",
-    "diff_exports",
     "endpoint_from_env",
-    "export_configuration",
 ]

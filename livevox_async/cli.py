@@ -58,7 +58,6 @@ import orjson
 
 from ._client import LiveVox
 from ._credentials import ENVIRONMENT, Credentials, endpoint_from_env
-from ._diff import diff_exports
 from ._exceptions import (
     APIError,
     AuthenticationError,
@@ -67,9 +66,10 @@ from ._exceptions import (
     LiveVoxError,
     TransportError,
 )
-from ._export import ExportResult, export_configuration
-from ._export import Progress as ExportProgress
-from ._export_plan import family_names
+from .tenant._diff import diff_exports
+from .tenant._export import ExportResult, export_configuration
+from .tenant._export import Progress as ExportProgress
+from .tenant._export_plan import family_names
 
 EXIT_USAGE = 2
 EXIT_AUTH = 3

@@ -21,7 +21,9 @@ families verified complete on both sides are planned; see `_changes.py` and `_ap
 from ._apply import ApplyProgress, ApplyResult, apply_plan
 from ._apply import Outcome as ActionOutcome
 from ._changes import plan_changes
+from ._diff import ExportDiff, FamilyDiff, FieldChange, ObjectChange, diff_exports
 from ._errors import PlanError
+from ._export import ExportResult, Progress, export_configuration
 from ._keys import show
 from ._plan import Action, Change, FamilyStatus, NotWritable, Plan
 from ._probe import probe_families, probe_tenant
@@ -40,14 +42,22 @@ __all__ = [
     "Change",
     "Deviation",
     "DeviationKind",
+    "ExportDiff",
+    "ExportResult",
+    "FamilyDiff",
     "FamilyStatus",
+    "FieldChange",
     "NotWritable",
+    "ObjectChange",
     "Plan",
     "PlanError",
     "ProbeOutcome",
     "ProbeReport",
     "ProbeResult",
+    "Progress",
     "apply_plan",
+    "diff_exports",
+    "export_configuration",
     "plan_changes",
     "probe_families",
     "probe_tenant",

@@ -44,13 +44,13 @@ from .._exceptions import (
     ServerError,
     TransportError,
 )
-from .._export import export_configuration
-from .._export_dir import CHECKPOINT, MANIFEST, STATE
 from .._generated.operations import OPERATIONS
 from .._logging import log
 from .._operation import Operation
 from ._changes import plan_changes
 from ._errors import PlanError
+from ._export import export_configuration
+from ._export_dir import CHECKPOINT, MANIFEST, STATE
 from ._journal import Entry, PasswordFile, StateDir, new_password
 from ._keys import show
 from ._plan import Action, Plan

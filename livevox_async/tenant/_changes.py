@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .._client import LiveVox
-from .._export import ProgressFn, export_configuration
+from ._export import ProgressFn, export_configuration
 from ._plan import Plan
 from ._planner import build_plan, check_families
 from ._relations import families_to_read

@@ -21,7 +21,6 @@ from typing import Any
 
 import attrs
 
-from .._export_plan import family_plan
 from .._generated.operations import OPERATIONS
 from .._generated.relations import (
     COPY_CREATES,
@@ -33,6 +32,7 @@ from .._generated.relations import (
 )
 from .._operation import Evidence, Operation
 from .._relation import CopyCreate, FieldPath, Membership, Reference
+from ._export_plan import family_plan
 
 WRITE_NAMES = ("create", "update", "delete")
 

@@ -126,7 +126,7 @@ def compare(value: Any, hint: Any, path: str) -> list[Deviation]:
         return [d for entry in value for d in compare(entry, item, f"{path}[]")]
     if not _scalar_fits(value, hint):
         return [Deviation("type", path, expected, json_type(value))]
-    if isinstance(hint, type) and issubclass(hint, LiveVoxEnum) and value not in hint._value2member_map_:
+    if isinstance(hint, type) and issubclass(hint, LiveVoxEnum) and not hint(value).is_known:
         shown = value if SHOWN_ENUM.fullmatch(value) else HIDDEN
         return [Deviation("enum", path, f"one of {hint.__name__}", shown)]
     return []

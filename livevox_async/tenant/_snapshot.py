@@ -21,10 +21,10 @@ from typing import Any
 
 import attrs
 
-from .._export import FORMAT
-from .._export_dir import MANIFEST
 from .._json import loads
 from ._errors import PlanError
+from ._export import FORMAT
+from ._export_dir import MANIFEST
 from ._relations import rules
 
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from export_support import Export
 
-from livevox_async import Credentials, ExportResult, LiveVox, export_configuration
+from livevox_async import Credentials, LiveVox
+from livevox_async.tenant import ExportResult, export_configuration
 from livevox_async.testing import Simulator
 
 

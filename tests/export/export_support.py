@@ -10,7 +10,8 @@ from typing import Any
 import orjson
 import pytest
 
-from livevox_async import ExportResult, LiveVox, Progress, export_configuration
+from livevox_async import LiveVox
+from livevox_async.tenant import ExportResult, Progress, export_configuration
 from livevox_async.testing import Simulator
 
 Export = Callable[..., Awaitable[ExportResult]]

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from export_support import Export
 
-from livevox_async import ExportError, FieldChange, LiveVox, diff_exports
+from livevox_async import ExportError, LiveVox
 from livevox_async.models import AgentCreate, AgentUpdate
+from livevox_async.tenant import FieldChange, diff_exports
 from livevox_async.testing import Simulator
 
 

@@ -13,7 +13,8 @@ import orjson
 import pytest
 from export_support import Export
 
-from livevox_async import ExportError, diff_exports
+from livevox_async import ExportError
+from livevox_async.tenant import diff_exports
 
 ANOTHER_SHA = "0" * 64
 """Set in an edited manifest so the diff cannot skip the family as unchanged."""

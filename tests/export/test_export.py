@@ -10,8 +10,9 @@ import orjson
 import pytest
 from export_support import Export, read_jsonl
 
-from livevox_async import ExportError, LiveVox, Progress, export_configuration
-from livevox_async._export_plan import export_plan
+from livevox_async import ExportError, LiveVox
+from livevox_async.tenant import Progress, export_configuration
+from livevox_async.tenant._export_plan import export_plan
 from livevox_async.testing import Simulator
 
 TIMES = ("started", "finished")

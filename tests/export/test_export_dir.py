@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from export_support import Export, interrupted_export, same_files
 
-from livevox_async import ExportError, ExportResult
+from livevox_async import ExportError
+from livevox_async.tenant import ExportResult
 from livevox_async.testing import Simulator
 
 LOCK_HOLDER = """

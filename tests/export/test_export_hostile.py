@@ -10,15 +10,8 @@ from typing import Any
 import pytest
 from export_support import read_jsonl
 
-from livevox_async import (
-    ExportError,
-    LiveVox,
-    PaginationError,
-    Progress,
-    RetryPolicy,
-    diff_exports,
-    export_configuration,
-)
+from livevox_async import ExportError, LiveVox, PaginationError, RetryPolicy
+from livevox_async.tenant import Progress, diff_exports, export_configuration
 from livevox_async.testing import ListQuirks, Simulator, TenantSize
 from livevox_async.testing.pytest_plugin import SimulatorFactory
 

@@ -29,13 +29,12 @@ from livevox_async import (
     DecodeError,
     LiveVox,
     LiveVoxError,
-    Progress,
     RateLimitError,
     ReadTimeout,
     ServerError,
-    export_configuration,
 )
 from livevox_async.models import TermCodeCategoryCreate
+from livevox_async.tenant import Progress, export_configuration
 from livevox_async.testing import FaultKind, FaultPlan, Simulator
 
 EXPORT_SEED = 1

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from livevox_async import Credentials, LiveVox, export_configuration
+from livevox_async import Credentials, LiveVox
 from livevox_async.models import (
     CallCenterCreate,
     TermCodeAction,
@@ -16,7 +16,7 @@ from livevox_async.models import (
     TermCodeCreate,
     UserCreate,
 )
-from livevox_async.tenant import Plan, plan_changes
+from livevox_async.tenant import Plan, export_configuration, plan_changes
 from livevox_async.testing import Simulator, TenantSize
 
 SMALL = TenantSize(

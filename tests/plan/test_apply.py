@@ -86,7 +86,7 @@ async def test_a_run_with_no_changes_makes_no_write_request(tenants: Tenants) ->
 
 
 async def _export_target(tenants: Tenants):  # type: ignore[no-untyped-def]
-    from livevox_async import export_configuration
+    from livevox_async.tenant import export_configuration
 
     async with tenants.client(tenants.target) as lv:
         await export_configuration(lv, tenants.tmp / "yesterday")

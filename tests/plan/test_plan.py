@@ -258,7 +258,7 @@ async def test_a_manager_without_the_power_gets_the_refused_actions_listed(tenan
 
 async def test_an_unchanged_tenant_plans_nothing(tenants: Tenants) -> None:
     async with tenants.client(tenants.target) as lv:
-        from livevox_async import export_configuration
+        from livevox_async.tenant import export_configuration
 
         await export_configuration(lv, tenants.source_dir)  # yesterday's export of the same tenant
     plan = await tenants.plan(prune=("term_codes", "agents", "users"))

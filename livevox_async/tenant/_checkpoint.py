@@ -26,10 +26,10 @@ from cattrs.cols import is_mapping, list_structure_factory, mapping_structure_fa
 from cattrs.errors import ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn
 
-from . import _json
-from ._exceptions import ExportError
+from .. import _json
+from .._exceptions import ExportError
+from .._pagination import ListReport
 from ._export_dir import CHECKPOINT, STATE, file_error, read_file, remove, replace_file
-from ._pagination import ListReport
 
 STATE_FORMAT = 1
 """The `format` of the `state.json` this version writes and reads."""

@@ -1,6 +1,7 @@
 """`export_configuration`: a whole tenant's configuration to files, fast and resumable.
 
-    from livevox_async import LiveVox, export_configuration
+    from livevox_async import LiveVox
+    from livevox_async.tenant import export_configuration
 
     async with LiveVox(creds, region="NA6", rate=20) as lv:
         result = await export_configuration(lv, "export/", concurrency=16)
@@ -43,9 +44,15 @@ from typing import Any, Literal
 import attrs
 import orjson
 
+from .._client import LiveVox
+from .._exceptions import ExportError, LiveVoxError, NotFoundError, PermissionDeniedError
+from .._generated import models
+from .._generated.operations import OPERATIONS
+from .._json import dumps_sorted
+from .._logging import log
+from .._operation import Operation
+from .._pagination import ListReport, Page, id_reader
 from ._checkpoint import Checkpoint, CheckpointState, ExportSettings, FamilyState
-from ._client import LiveVox
-from ._exceptions import ExportError, LiveVoxError, NotFoundError, PermissionDeniedError
 from ._export_dir import (
     MANIFEST,
     AppendFile,
@@ -62,12 +69,6 @@ from ._export_dir import (
     valid_lines,
 )
 from ._export_plan import AUDIT_LOG, FamilyPlan, export_plan
-from ._generated import models
-from ._generated.operations import OPERATIONS
-from ._json import dumps_sorted
-from ._logging import log
-from ._operation import Operation
-from ._pagination import ListReport, Page, id_reader
 
 FORMAT = 1
 REORDER = 8
@@ -524,7 +525,7 @@ def _verification(entry: FamilyState) -> dict[str, Any]:
 
 
 def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportResult:
-    from . import __version__
+    from .. import __version__
 
     ck = exporter.checkpoint
     after = exporter.lv.stats()

@@ -31,8 +31,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Literal, Self
 
-from . import _json
-from ._exceptions import ExportError
+from .. import _json
+from .._exceptions import ExportError
 
 MANIFEST = "manifest.json"
 CHECKPOINT = ".checkpoint"

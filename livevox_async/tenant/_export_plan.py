@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ._generated.operations import OPERATIONS
-from ._operation import Operation
+from .._generated.operations import OPERATIONS
+from .._operation import Operation
 
 CLIENT_FAMILY = "clients"
 AUDIT_LOG = "audit_log.search"

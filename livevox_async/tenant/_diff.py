@@ -23,13 +23,13 @@ from typing import Any
 import attrs
 import orjson
 
-from . import _json
+from .. import _json
+from .._exceptions import ExportError
+from .._generated.operations import OPERATIONS
 from ._checkpoint import STRUCTURE_ERRORS, strict_converter, structure_problems
-from ._exceptions import ExportError
 from ._export import FORMAT
 from ._export_dir import MANIFEST, read_file, read_lines
 from ._export_plan import AUDIT_LOG, family_names
-from ._generated.operations import OPERATIONS
 
 MISSING = "<absent>"
 
