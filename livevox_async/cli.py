@@ -66,7 +66,7 @@ from ._exceptions import (
     LiveVoxError,
     TransportError,
 )
-from .tenant._diff import diff_exports
+from .tenant._diff import ExportDiff, Member, diff_exports
 from .tenant._export import ExportResult, export_configuration
 from .tenant._export import Progress as ExportProgress
 from .tenant._export_plan import family_names
@@ -422,39 +422,48 @@ def export_command(
         console.print(line, soft_wrap=True, highlight=False)
 
 
+def _diff_lines(drift: ExportDiff, old: Path, new: Path) -> Iterator[str]:
+    """`livevox diff` as lines of rich markup: families, then objects added (`+`), removed
+    (`-`) and changed (`~`, with each field `path: old → new` and each list's members)."""
+    if drift.is_empty:
+        yield "no drift"
+    for name in drift.only_old:
+        yield f"[red]- family {plain(name)}[/] (only in {plain(old)})"
+    for name in drift.only_new:
+        yield f"[green]+ family {plain(name)}[/] (only in {plain(new)})"
+    for name, family in drift.families.items():
+        yield (
+            f"[bold]{plain(name)}[/]: {len(family.added)} added, {len(family.removed)} removed, "
+            f"{len(family.changed)} changed"
+        )
+        yield from (f"  [green]+ {plain(item)}[/]" for item in family.added)
+        yield from (f"  [red]- {plain(item)}[/]" for item in family.removed)
+        for change in family.changed:
+            yield f"  [yellow]~ {plain(Member(change.id, change.key))}[/]"
+            yield from (f"      {plain(field)}" for field in change.fields)
+            for members in change.members:
+                yield f"      {plain(members.path)}:"
+                yield from (f"        [green]+ {plain(m)}[/]" for m in members.added)
+                yield from (f"        [red]- {plain(m)}[/]" for m in members.removed)
+
+
 @main.command("diff")
 @click.argument("old", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @guarded
 def diff_command(old: Path, new: Path, as_json: bool) -> None:
-    """Show configuration drift between two exports; exit 1 when they differ."""
+    """Show configuration drift between two exports; exit 1 when they differ.
+
+    Objects are shown by id and natural key; lists by the members added (+) and removed
+    (-), unless the schema marks the list ordered (then item by item)."""
     drift = diff_exports(old, new)
     if as_json:
         click.echo(orjson.dumps(drift.as_json(), option=orjson.OPT_INDENT_2).decode())
     else:
         out = Console(highlight=False)
-        if drift.is_empty:
-            out.print("no drift")
-        for name in drift.only_old:
-            out.print(f"[red]- family {plain(name)}[/] (only in {plain(old)})")
-        for name in drift.only_new:
-            out.print(f"[green]+ family {plain(name)}[/] (only in {plain(new)})")
-        for name, family in drift.families.items():
-            out.print(
-                f"[bold]{plain(name)}[/]: {len(family.added)} added, {len(family.removed)} removed, "
-                f"{len(family.changed)} changed"
-            )
-            for item in family.added:
-                out.print(f"  [green]+ {plain(item)}[/]")
-            for item in family.removed:
-                out.print(f"  [red]- {plain(item)}[/]")
-            for change in family.changed:
-                out.print(f"  [yellow]~ {plain(change.id)}[/]")
-                for field in change.fields:
-                    out.print(
-                        f"      {plain(field.path)}: {plain(repr(field.old))} → {plain(repr(field.new))}"
-                    )
+        for line in _diff_lines(drift, old, new):
+            out.print(line, soft_wrap=True)
     sys.exit(0 if drift.is_empty else EXIT_DRIFT)
 
 
