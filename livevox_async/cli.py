@@ -467,13 +467,28 @@ def diff_command(old: Path, new: Path, as_json: bool) -> None:
     sys.exit(0 if drift.is_empty else EXIT_DRIFT)
 
 
-@main.command("sim", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+class SimulatorCommand(click.Command):
+    """`livevox sim`: every argument, `--help` too, goes to `livevox-sim`'s own command line
+    (`livevox_async.testing._main.parser`), so both take and show the same options."""
+
+    def get_help(self, ctx: click.Context) -> str:
+        from .testing._main import parser
+
+        return parser(ctx.command_path, ctx.terminal_width).format_help().rstrip("\n")
+
+
+@main.command(
+    "sim",
+    cls=SimulatorCommand,
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
 @click.pass_context
 def sim_command(ctx: click.Context) -> None:
-    """Run the LiveVox simulator (same options as `livevox-sim --help`)."""
+    """Run the LiveVox simulator (the options of `livevox-sim`; see `livevox sim --help`)."""
     from .testing._main import main as sim_main
 
-    sys.exit(sim_main(list(ctx.args)))
+    sys.exit(sim_main(list(ctx.args), prog=ctx.command_path))
 
 
 from . import (  # noqa: E402  (the commands register on `main`, defined above)

@@ -45,9 +45,18 @@ def _latency(text: str) -> Latency:
     return (float(low), float(high)) if high else float(low)
 
 
-def _parser() -> argparse.ArgumentParser:
+PROG = "livevox-sim"
+
+
+def parser(prog: str = PROG, width: int | None = None) -> argparse.ArgumentParser:
+    """The command line of `livevox-sim`, also `livevox sim`'s (`prog` names the command in
+    usage and errors; `width`: of the help, else the terminal's)."""
+
+    def formatter(*, prog: str) -> argparse.HelpFormatter:
+        return argparse.HelpFormatter(prog, width=width)
+
     parser = argparse.ArgumentParser(
-        prog="livevox-sim", description="Serve a simulated LiveVox tenant over HTTP."
+        prog=prog, description="Serve a simulated LiveVox tenant over HTTP.", formatter_class=formatter
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument(
@@ -138,12 +147,13 @@ async def serve(config: SimulatorConfig, ready_file: Path | None = None) -> None
         await stop.wait()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    """Run the command with `argv` (default: `sys.argv[1:]`); the exit status."""
+    args = parser(prog).parse_args(argv)
     try:
         config = _config(args)
     except ValueError as exc:
-        print(f"livevox-sim: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 2
     asyncio.run(serve(config, args.ready_file))
     return 0
