@@ -18,7 +18,8 @@ Exit codes:
     2    bad usage or input: arguments, environment, the output directory (not empty,
          another export running in it, a symlink in it, a damaged checkpoint), an
          export to diff that is incomplete or damaged; also a full or failing disk
-         (the checkpoint is kept: rerun with --resume)
+         (the checkpoint is kept: rerun with --resume); sim: a bad option or value, or
+         a port it cannot listen on (one in use: pick another --port)
     3    LiveVox refused the credentials
     4    LiveVox unreachable or failing
     5    any other LiveVox error
