@@ -18,7 +18,8 @@ Exit codes:
     2    bad usage or input: arguments, environment, the output directory (not empty,
          another export running in it, a symlink in it, a damaged checkpoint), an
          export to diff that is incomplete or damaged; also a full or failing disk
-         (the checkpoint is kept: rerun with --resume)
+         (the checkpoint is kept: rerun with --resume); sim: a bad option or value, or
+         a port it cannot listen on (one in use: pick another --port)
     3    LiveVox refused the credentials
     4    LiveVox unreachable or failing
     5    any other LiveVox error
@@ -66,7 +67,7 @@ from ._exceptions import (
     LiveVoxError,
     TransportError,
 )
-from .tenant._diff import diff_exports
+from .tenant._diff import ExportDiff, Member, diff_exports
 from .tenant._export import ExportResult, export_configuration
 from .tenant._export import Progress as ExportProgress
 from .tenant._export_plan import family_names
@@ -422,49 +423,73 @@ def export_command(
         console.print(line, soft_wrap=True, highlight=False)
 
 
+def _diff_lines(drift: ExportDiff, old: Path, new: Path) -> Iterator[str]:
+    """`livevox diff` as lines of rich markup: families, then objects added (`+`), removed
+    (`-`) and changed (`~`, with each field `path: old → new` and each list's members)."""
+    if drift.is_empty:
+        yield "no drift"
+    for name in drift.only_old:
+        yield f"[red]- family {plain(name)}[/] (only in {plain(old)})"
+    for name in drift.only_new:
+        yield f"[green]+ family {plain(name)}[/] (only in {plain(new)})"
+    for name, family in drift.families.items():
+        yield (
+            f"[bold]{plain(name)}[/]: {len(family.added)} added, {len(family.removed)} removed, "
+            f"{len(family.changed)} changed"
+        )
+        yield from (f"  [green]+ {plain(item)}[/]" for item in family.added)
+        yield from (f"  [red]- {plain(item)}[/]" for item in family.removed)
+        for change in family.changed:
+            yield f"  [yellow]~ {plain(Member(change.id, change.key))}[/]"
+            yield from (f"      {plain(field)}" for field in change.fields)
+            for members in change.members:
+                yield f"      {plain(members.path)}:"
+                yield from (f"        [green]+ {plain(m)}[/]" for m in members.added)
+                yield from (f"        [red]- {plain(m)}[/]" for m in members.removed)
+
+
 @main.command("diff")
 @click.argument("old", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @guarded
 def diff_command(old: Path, new: Path, as_json: bool) -> None:
-    """Show configuration drift between two exports; exit 1 when they differ."""
+    """Show configuration drift between two exports; exit 1 when they differ.
+
+    Objects are shown by id and natural key; lists by the members added (+) and removed
+    (-), unless the schema marks the list ordered (then item by item)."""
     drift = diff_exports(old, new)
     if as_json:
         click.echo(orjson.dumps(drift.as_json(), option=orjson.OPT_INDENT_2).decode())
     else:
         out = Console(highlight=False)
-        if drift.is_empty:
-            out.print("no drift")
-        for name in drift.only_old:
-            out.print(f"[red]- family {plain(name)}[/] (only in {plain(old)})")
-        for name in drift.only_new:
-            out.print(f"[green]+ family {plain(name)}[/] (only in {plain(new)})")
-        for name, family in drift.families.items():
-            out.print(
-                f"[bold]{plain(name)}[/]: {len(family.added)} added, {len(family.removed)} removed, "
-                f"{len(family.changed)} changed"
-            )
-            for item in family.added:
-                out.print(f"  [green]+ {plain(item)}[/]")
-            for item in family.removed:
-                out.print(f"  [red]- {plain(item)}[/]")
-            for change in family.changed:
-                out.print(f"  [yellow]~ {plain(change.id)}[/]")
-                for field in change.fields:
-                    out.print(
-                        f"      {plain(field.path)}: {plain(repr(field.old))} → {plain(repr(field.new))}"
-                    )
+        for line in _diff_lines(drift, old, new):
+            out.print(line, soft_wrap=True)
     sys.exit(0 if drift.is_empty else EXIT_DRIFT)
 
 
-@main.command("sim", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+class SimulatorCommand(click.Command):
+    """`livevox sim`: every argument, `--help` too, goes to `livevox-sim`'s own command line
+    (`livevox_async.testing._main.parser`), so both take and show the same options."""
+
+    def get_help(self, ctx: click.Context) -> str:
+        from .testing._main import parser
+
+        return parser(ctx.command_path, ctx.terminal_width).format_help().rstrip("\n")
+
+
+@main.command(
+    "sim",
+    cls=SimulatorCommand,
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
 @click.pass_context
 def sim_command(ctx: click.Context) -> None:
-    """Run the LiveVox simulator (same options as `livevox-sim --help`)."""
+    """Run the LiveVox simulator (the options of `livevox-sim`; see `livevox sim --help`)."""
     from .testing._main import main as sim_main
 
-    sys.exit(sim_main(list(ctx.args)))
+    sys.exit(sim_main(list(ctx.args), prog=ctx.command_path))
 
 
 from . import (  # noqa: E402  (the commands register on `main`, defined above)

@@ -71,6 +71,12 @@ REFERENCES: Mapping[type[Any], tuple[Reference, ...]] = {
         Reference(("inboundService",), "services"),
         Reference(("callCenterId",), "call_centers"),
     ),
+    models.ServiceRelated: (
+        Reference(("callCenter", "id"), "call_centers"),
+        Reference(("inboundResourceGroup", "id"), "resource_groups"),
+        Reference(("outboundResourceGroup", "[]", "id"), "resource_groups"),
+        Reference(("agent", "[]", "id"), "agents"),
+    ),
     models.ServiceSettings: (
         Reference(("screenPopId",), "screen_pops"),
         Reference(("voiceId",), "voices"),

@@ -21,7 +21,7 @@ families verified complete on both sides are planned; see `_changes.py` and `_ap
 from ._apply import ApplyProgress, ApplyResult, apply_plan
 from ._apply import Outcome as ActionOutcome
 from ._changes import plan_changes
-from ._diff import ExportDiff, FamilyDiff, FieldChange, ObjectChange, diff_exports
+from ._diff import ExportDiff, FamilyDiff, FieldChange, Member, MemberChange, ObjectChange, diff_exports
 from ._errors import PlanError
 from ._export import ExportResult, Progress, export_configuration
 from ._keys import show
@@ -47,6 +47,8 @@ __all__ = [
     "FamilyDiff",
     "FamilyStatus",
     "FieldChange",
+    "Member",
+    "MemberChange",
     "NotWritable",
     "ObjectChange",
     "Plan",

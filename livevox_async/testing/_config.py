@@ -11,16 +11,17 @@ from typing import TypeAlias
 
 import attrs
 
+from ._bounds import Bound
 from ._drift import Drift
 from ._faults import FaultPlan
-from ._lockout import check_limit
+from ._lockout import LIMIT
 from ._quirks import ListQuirks
 
 Latency: TypeAlias = float | tuple[float, float] | None
 """Per-request delay: fixed seconds, a uniform `(low, high)` range, or none."""
 
-_at_least_one = attrs.validators.ge(1)
-_not_negative = attrs.validators.ge(0)
+_at_least_one = Bound(low=1, integer=True)
+_not_negative = Bound(low=0, integer=True)
 
 
 def check_latency(latency: Latency) -> Latency:
@@ -61,18 +62,18 @@ class SimulatorConfig:
 
     seed: int = 1
     size: TenantSize = attrs.field(factory=TenantSize)
-    idle_timeout: float = attrs.field(default=7200.0, validator=attrs.validators.gt(0))
-    rate_limit: float | None = None
+    idle_timeout: float = attrs.field(default=7200.0, validator=Bound(low=0, above=True))
+    rate_limit: float | None = attrs.field(default=None, validator=Bound(low=0, above=True, optional=True))
     rate_burst: float = 1.0
     hidden_rate_limit: bool = False
     latency: Latency = attrs.field(default=None, converter=check_latency)
     faults: FaultPlan = attrs.field(factory=FaultPlan)
     list_quirks: ListQuirks = attrs.field(factory=ListQuirks)
-    max_failed_logins: int | None = attrs.field(default=None, converter=check_limit)
+    max_failed_logins: int | None = attrs.field(default=None, validator=LIMIT)
     drift: Drift = attrs.field(factory=Drift)
     """Answers that deviate from the schema on purpose (`Drift.sample()`), copied into `sim.drift`."""
     host: str = "127.0.0.1"
-    port: int = 0
+    port: int = attrs.field(default=0, validator=Bound(low=0, high=65535, integer=True))
     access_tokens: int = attrs.field(default=5, validator=_at_least_one)
     """How many `LV-Access` tokens the client holds (LiveVox issues up to 5)."""
     log_requests: bool = True

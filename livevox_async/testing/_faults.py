@@ -47,6 +47,7 @@ from aiohttp import web
 
 from .._generated.operations import OPERATIONS
 from ._answers import MiB, endless_body, gzip_bomb, huge_body, with_big_ids, with_deep_nesting
+from ._bounds import Bound
 
 FaultKind = Literal[
     "500",
@@ -113,15 +114,15 @@ class FaultPlan:
     and `"deep_nesting"` answers.
     """
 
-    rate: float = attrs.field(default=0.0, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
+    rate: float = attrs.field(default=0.0, validator=Bound(low=0, high=1))
     kinds: tuple[FaultKind, ...] = attrs.field(default=TRANSIENT_KINDS, converter=_check_kinds)
     seed: int | None = None
     slow_seconds: float = 5.0
-    bomb_bytes: int = attrs.field(default=256 * MiB, validator=attrs.validators.ge(0))
+    bomb_bytes: int = attrs.field(default=256 * MiB, validator=Bound(low=0, integer=True))
     """Whitespace a `"gzip_bomb"` inflates to before the real answer."""
-    huge_bytes: int = attrs.field(default=128 * MiB, validator=attrs.validators.ge(0))
+    huge_bytes: int = attrs.field(default=128 * MiB, validator=Bound(low=0, integer=True))
     """Content-Length of a `"huge_body"` answer (the real answer padded with whitespace)."""
-    nesting_depth: int = attrs.field(default=300, validator=attrs.validators.ge(1))
+    nesting_depth: int = attrs.field(default=300, validator=Bound(low=1, integer=True))
     """How many lists deep the `"nested"` key of a `"deep_nesting"` answer goes."""
     _rng: random.Random = attrs.field(init=False)
     _scripts: list[_Script] = attrs.field(init=False, factory=list)

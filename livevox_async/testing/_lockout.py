@@ -17,11 +17,16 @@ from __future__ import annotations
 
 import attrs
 
+from ._bounds import Bound
+
+LIMIT = Bound(low=1, integer=True, optional=True)
+"""What a failed-login limit may be: None, or at least 1."""
+
 
 def check_limit(limit: int | None) -> int | None:
     """Validate a failed-login limit: None, or at least 1."""
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"max_failed_logins: must be an integer >= 1 or None, got {limit!r}")
+    if not LIMIT.allows(limit):
+        raise ValueError(LIMIT.message("max_failed_logins", limit))
     return limit
 
 

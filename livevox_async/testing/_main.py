@@ -6,85 +6,84 @@
     livevox-sim --page-cap 100 --info-size -3 --empty-404 --max-failed-logins 5
 
 It prints the base URL and every credential it accepts (they are fake, made for tests),
-and with `--ready-file` writes the base URL to that file once it is listening.
+and with `--ready-file` writes the base URL to that file once it is listening. The
+options are declared once, in `_knobs.KNOBS`; `livevox sim` forwards to this command.
+
+A command line it cannot run with — an unknown option, a value out of its range, a port
+it cannot listen on — is one line on stderr and exit status 2 (`EXIT_USAGE`, the
+`livevox` command's "bad usage or input"), never a traceback:
+
+    >>> main(["--fault-rate", "2"])
+    2
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from ._config import Latency, SimulatorConfig, TenantSize
+from ._config import SimulatorConfig, TenantSize
 from ._faults import FaultPlan
+from ._knobs import KNOBS, QUIRK_FIELDS, UsageError
 from ._quirks import ListQuirks
 from ._simulator import Simulator
 
-_QUIRK_FLAGS = {
-    "ignore_offset": "every page starts at the first item (next advances as usual)",
-    "backwards_next": "a page past the first points next COUNT items back",
-    "endless_next": "every page has a next, past the end too",
-    "empty_404": "an empty list or search page answers 404",
-}
-_QUIRK_NUMBERS = {
-    "page_cap": "at most N items a page, whatever count asked",
-    "info_size": "every /info answers this size",
-    "overlap": "a page after the first starts N items early",
-    "flood": "a non-empty page holds N times the items asked",
-    "vanish_per_page": "delete the first N records of every page once answered",
-    "appear_per_page": "create N copies of every page's first record once answered",
-}
+PROG = "livevox-sim"
+EXIT_USAGE = 2
+"""Bad usage or input: an option, its value, or a port that cannot be listened on."""
+EPILOG = (
+    f"Exit status: 0 when stopped by SIGINT or SIGTERM; {EXIT_USAGE} for an unknown option, a value "
+    "out of its range or a port it cannot listen on (one line on stderr)."
+)
 
 
-def _latency(text: str) -> Latency:
-    low, _, high = text.partition(",")
-    return (float(low), float(high)) if high else float(low)
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are a `UsageError` (one line), not usage and exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="livevox-sim", description="Serve a simulated LiveVox tenant over HTTP."
+def parser(prog: str = PROG, width: int | None = None) -> argparse.ArgumentParser:
+    """The command line of `livevox-sim`, also `livevox sim`'s (`prog` names the command in
+    usage and errors; `width`: of the help, else the terminal's)."""
+
+    def formatter(*, prog: str) -> argparse.HelpFormatter:
+        return argparse.HelpFormatter(prog, width=width)
+
+    parser = _Parser(
+        prog=prog,
+        description="Serve a simulated LiveVox tenant over HTTP.",
+        epilog=EPILOG,
+        formatter_class=formatter,
+        allow_abbrev=False,  # a typo is an error, not another option
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument(
-        "--port", type=int, default=8089, help="port to listen on; 0 picks a free one (default: 8089)"
-    )
-    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (default: 1)")
-    parser.add_argument("--agents", type=int, default=20000, help="number of agents (default: 20000)")
-    parser.add_argument("--services", type=int, default=200, help="number of services (default: 200)")
-    parser.add_argument("--call-centers", type=int, default=3, help="number of call centers (default: 3)")
-    parser.add_argument("--idle-timeout", type=float, default=7200.0, help="session idle expiry, seconds")
-    parser.add_argument(
-        "--rate-limit", type=float, help="requests/second allowed per access token (default: none)"
-    )
-    parser.add_argument(
-        "--burst", type=float, default=1.0, help="token bucket size of the rate limit (default: 1)"
-    )
-    parser.add_argument("--hidden-limit", action="store_true", help="answer 429 without Retry-After")
-    parser.add_argument("--latency", type=_latency, help="delay per request: SECONDS or LOW,HIGH")
-    parser.add_argument(
-        "--fault-rate", type=float, default=0.0, help="probability of a transient fault per request"
-    )
-    parser.add_argument("--fault-seed", type=int, help="seed of the fault draws (default: random)")
-    parser.add_argument("--ready-file", type=Path, help="write the base URL here once listening")
-    parser.add_argument(
-        "--max-failed-logins", type=int, help="lock an account after N wrong passwords in a row"
-    )
-    quirks = parser.add_argument_group("list quirks (every family's lists, searches and /info)")
-    for name, text in _QUIRK_NUMBERS.items():
-        quirks.add_argument(f"--{name.replace('_', '-')}", type=int, metavar="N", help=text)
-    for name, text in _QUIRK_FLAGS.items():
-        quirks.add_argument(f"--{name.replace('_', '-')}", action="store_true", help=text)
+    groups = {
+        name: parser.add_argument_group(name) for name in dict.fromkeys(k.group for k in KNOBS if k.group)
+    }
+    for knob in KNOBS:
+        add = groups[knob.group].add_argument if knob.group else parser.add_argument
+        if knob.reader is None:
+            add(knob.flag, action="store_true", help=knob.help_text)
+        else:
+            add(knob.flag, metavar=knob.metavar, help=knob.help_text)
     return parser
 
 
-def _list_quirks(args: argparse.Namespace) -> ListQuirks:
-    numbers = {name: getattr(args, name) for name in _QUIRK_NUMBERS if getattr(args, name) is not None}
-    return ListQuirks(**numbers, **{name: getattr(args, name) for name in _QUIRK_FLAGS})
+def _arguments(argv: Sequence[str] | None, prog: str) -> argparse.Namespace:
+    """The parsed command line, each option's value read and checked by its `Knob`."""
+    args = parser(prog).parse_args(argv)
+    for knob in KNOBS:
+        if knob.reader is not None:
+            setattr(args, knob.dest, knob.value(getattr(args, knob.dest)))
+    return args
 
 
 def _config(args: argparse.Namespace) -> SimulatorConfig:
@@ -97,7 +96,7 @@ def _config(args: argparse.Namespace) -> SimulatorConfig:
         hidden_rate_limit=args.hidden_limit,
         latency=args.latency,
         faults=FaultPlan(rate=args.fault_rate, seed=args.fault_seed),
-        list_quirks=_list_quirks(args),
+        list_quirks=ListQuirks(**{name: getattr(args, name) for name in QUIRK_FIELDS}),
         max_failed_logins=args.max_failed_logins,
         host=args.host,
         port=args.port,
@@ -123,27 +122,62 @@ def describe(sim: Simulator) -> str:
     return "\n".join(lines)
 
 
+def _cannot_listen(config: SimulatorConfig, exc: OSError) -> str:
+    """Why the simulator cannot listen where it was told, and what to do about it."""
+    where = f"[{config.host}]:{config.port}" if ":" in config.host else f"{config.host}:{config.port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"{where} is already in use: stop what listens there, or pick another --port (0 picks a free one)"
+        )
+    reason = (exc.strerror or str(exc)).lower()
+    return f"cannot listen on {where}: {reason}; pick another --host or --port"
+
+
+async def _start(sim: Simulator) -> None:
+    try:
+        await sim.start()
+    except OSError as exc:
+        raise UsageError(_cannot_listen(sim.config, exc)) from None
+
+
+def _announce(sim: Simulator, ready_file: Path | None) -> None:
+    """Write the base URL to `ready_file` (atomically), then print the credentials."""
+    if ready_file is not None:
+        partial = ready_file.with_name(ready_file.name + ".partial")
+        try:
+            partial.write_text(sim.base_url + "\n")
+            os.replace(partial, ready_file)
+        except OSError as exc:
+            raise UsageError(f"cannot write --ready-file {ready_file}: {exc.strerror or exc}") from None
+    print(describe(sim), flush=True)
+
+
 async def serve(config: SimulatorConfig, ready_file: Path | None = None) -> None:
-    """Run a simulator until SIGINT or SIGTERM."""
+    """Run a simulator until SIGINT or SIGTERM.
+
+    Raises:
+        UsageError: it cannot listen on `config.host:config.port`, or write `ready_file`.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with Simulator(config) as sim:
-        if ready_file is not None:
-            partial = ready_file.with_name(ready_file.name + ".partial")
-            partial.write_text(sim.base_url + "\n")
-            os.replace(partial, ready_file)
-        print(describe(sim), flush=True)
-        await stop.wait()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    sim = Simulator(config)
+    await _start(sim)
     try:
+        _announce(sim, ready_file)
+        await stop.wait()
+    finally:
+        await sim.close()
+
+
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    """Run the command with `argv` (default: `sys.argv[1:]`); the exit status."""
+    try:
+        args = _arguments(argv, prog)
         config = _config(args)
-    except ValueError as exc:
-        print(f"livevox-sim: {exc}", file=sys.stderr)
-        return 2
-    asyncio.run(serve(config, args.ready_file))
+        asyncio.run(serve(config, args.ready_file))
+    except (UsageError, ValueError) as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     return 0

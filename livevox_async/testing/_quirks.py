@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 import attrs
 
 from .._generated.operations import OPERATIONS
+from ._bounds import Bound
 from ._store import Record, Store
 
 T = TypeVar("T")
@@ -64,21 +65,7 @@ def _families(value: Iterable[str] | None) -> frozenset[str] | None:
     return families
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _at_least(low: int) -> Any:
-    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not _is_int(value) or value < low:
-            raise ValueError(f"{attribute.name}: must be an integer >= {low}, got {value!r}")
-
-    return check
-
-
-def _any_int(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not _is_int(value):
-        raise ValueError(f"{attribute.name}: must be an integer or None, got {value!r}")
+_NOT_NEGATIVE = Bound(low=0, integer=True)
 
 
 @attrs.define(kw_only=True)
@@ -87,16 +74,16 @@ class ListQuirks:
 
     families: frozenset[str] | None = attrs.field(default=None, converter=_families)
     """The families affected; None: every family's lists, searches and `/info`."""
-    page_cap: int | None = attrs.field(default=None, validator=attrs.validators.optional(_at_least(1)))
-    info_size: int | None = attrs.field(default=None, validator=_any_int)
+    page_cap: int | None = attrs.field(default=None, validator=Bound(low=1, integer=True, optional=True))
+    info_size: int | None = attrs.field(default=None, validator=Bound(integer=True, optional=True))
     ignore_offset: bool = False
-    overlap: int = attrs.field(default=0, validator=_at_least(0))
+    overlap: int = attrs.field(default=0, validator=_NOT_NEGATIVE)
     backwards_next: bool = False
     endless_next: bool = False
     empty_404: bool = False
-    flood: int = attrs.field(default=0, validator=_at_least(0))
-    vanish_per_page: int = attrs.field(default=0, validator=_at_least(0))
-    appear_per_page: int = attrs.field(default=0, validator=_at_least(0))
+    flood: int = attrs.field(default=0, validator=_NOT_NEGATIVE)
+    vanish_per_page: int = attrs.field(default=0, validator=_NOT_NEGATIVE)
+    appear_per_page: int = attrs.field(default=0, validator=_NOT_NEGATIVE)
 
     def applies_to(self, family: str) -> bool:
         """Do the quirks bend this family's answers?"""

@@ -92,7 +92,7 @@ async def test_drift_in_hostile_values_is_printed_literally_with_the_drift_code(
     assert (code, err) == (cli.EXIT_DRIFT, "")
     assert out.splitlines() == [
         "agents: 0 added, 0 removed, 1 changed",
-        f"  ~ {agent['id']}",
+        f"  ~ {agent['id']} {agent['loginId']}",
         f"      agents.read.firstName: {agent['firstName']!r} → '[/oops]\\x1b[31m'",
     ]
 

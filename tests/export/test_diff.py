@@ -9,7 +9,7 @@ from export_support import Export
 
 from livevox_async import ExportError, LiveVox
 from livevox_async.models import AgentCreate, AgentUpdate
-from livevox_async.tenant import FieldChange, diff_exports
+from livevox_async.tenant import FieldChange, Member, ObjectChange, diff_exports
 from livevox_async.testing import Simulator
 
 
@@ -38,11 +38,16 @@ async def test_diff_reports_added_removed_and_changed(
     drift = diff_exports(tmp_path / "old", tmp_path / "new")
     assert list(drift.families) == ["agents"]
     agents_diff = drift.families["agents"]
-    assert agents_diff.added == (new_id,)
-    assert agents_diff.removed == (gone,)
-    assert [c.id for c in agents_diff.changed] == [edited]
-    assert agents_diff.changed[0].fields == (FieldChange("agents.read.phone", old_phone, "5550001111"),)
-    assert drift.as_json()["families"]["agents"]["added"] == [new_id]
+    assert agents_diff.added == (Member(new_id, "DRIFT"),)  # LiveVox upper-cases a login id
+    assert agents_diff.removed == (Member(gone, agents[10]["loginId"]),)
+    assert agents_diff.changed == (
+        ObjectChange(
+            edited,
+            (FieldChange("agents.read.phone", old_phone, "5550001111"),),
+            key=agents[20]["loginId"],
+        ),
+    )
+    assert drift.as_json()["families"]["agents"]["added"] == [{"id": new_id, "key": "DRIFT"}]
     assert diff_exports(tmp_path / "old", tmp_path / "old").is_empty
 
 

@@ -226,7 +226,7 @@ async def test_quirks_come_from_the_config_and_change_while_running(
         ({"flood": 1.5}, "flood: must be an integer >= 0, got 1.5"),
         ({"vanish_per_page": -2}, "vanish_per_page: must be an integer >= 0, got -2"),
         ({"appear_per_page": True}, "appear_per_page: must be an integer >= 0, got True"),
-        ({"page_cap": 0}, "page_cap: must be an integer >= 1, got 0"),
+        ({"page_cap": 0}, "page_cap: must be an integer >= 1 or None, got 0"),
         ({"info_size": "3"}, "info_size: must be an integer or None, got '3'"),
         ({"families": {"agents", "robots"}}, r"families: unknown list families \['robots'\]"),
         ({"families": "agents"}, "families: a set of family names is required"),
