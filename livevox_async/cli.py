@@ -70,6 +70,7 @@ from .tenant._diff import diff_exports
 from .tenant._export import ExportResult, export_configuration
 from .tenant._export import Progress as ExportProgress
 from .tenant._export_plan import family_names
+from .tenant._manifest import FamilyManifest
 
 EXIT_USAGE = 2
 EXIT_AUTH = 3
@@ -225,45 +226,45 @@ class ProgressBars:
             )
 
 
-def family_checks(family: dict[str, Any]) -> str:
+def family_checks(family: FamilyManifest) -> str:
     """What the export noticed about one family, in a few words (empty when all was well).
 
-    >>> family_checks({"count": 0, "empty_by_404": True, "vanished": [7, 9]})
+    >>> family_checks(FamilyManifest("a.jsonl", 0, 1, "ab", empty_by_404=True, vanished=[7, 9]))
     'empty by 404 (check the path) · 2 vanished'
     """
     notes = []
-    if family.get("empty_by_404"):
+    if family.empty_by_404:
         notes.append("empty by 404 (check the path)")
-    if family.get("vanished"):
-        notes.append(f"{len(family['vanished'])} vanished")
-    if family.get("missing_reads"):
-        notes.append(f"{sum(family['missing_reads'].values())} reads 404")
-    listing = family.get("listing") or {}
-    if listing.get("repeated_ids_dropped"):
-        notes.append(f"{listing['repeated_ids_dropped']} repeats dropped")
-    notes += listing.get("disagreements", [])
+    if family.vanished:
+        notes.append(f"{len(family.vanished)} vanished")
+    if family.missing_reads:
+        notes.append(f"{sum(family.missing_reads.values())} reads 404")
+    if family.listing is not None:
+        if family.listing.repeated_ids_dropped:
+            notes.append(f"{family.listing.repeated_ids_dropped} repeats dropped")
+        notes += family.listing.disagreements
     return " · ".join(notes)
 
 
 def summary_table(result: ExportResult, rate: float | None) -> tuple[Table, str]:
     """The per-family table and the line below it (rate achieved, throttles, retries, time)."""
     manifest = result.manifest
-    totals = manifest["totals"]
+    totals = manifest.totals
     table = Table(title=f"Exported to {plain(result.out_dir)}", title_justify="left")
     for column in ("family", "items", "requests", "checks"):
         table.add_column(column, justify="right" if column in ("items", "requests") else "left")
-    for name, family in manifest["families"].items():
+    for name, family in manifest.families.items():
         checks = plain(family_checks(family))
-        table.add_row(plain(name), str(family["count"]), str(family["requests"]), checks)
-    for name, reason in manifest["skipped"].items():
+        table.add_row(plain(name), str(family.count), str(family.requests), checks)
+    for name, reason in manifest.skipped.items():
         table.add_row(f"[dim]{plain(name)}[/]", "[dim]skipped[/]", f"[dim]{plain(reason)}[/]", "")
-    achieved = totals["http_requests"] / totals["seconds"] if totals["seconds"] else 0.0
+    achieved = totals.http_requests / totals.seconds if totals.seconds else 0.0
     table.add_section()
-    table.add_row("total", str(totals["objects"]), str(totals["http_requests"]))
+    table.add_row("total", str(totals.objects), str(totals.http_requests))
     limit = f" (limit {rate:g}/s, {achieved / rate:.0%})" if rate else ""
     line = (
-        f"{achieved:.1f} requests/s{limit} · {totals['throttles']} throttled · "
-        f"{totals['retries']} retried · {totals['seconds']:.1f}s"
+        f"{achieved:.1f} requests/s{limit} · {totals.throttles} throttled · "
+        f"{totals.retries} retried · {totals.seconds:.1f}s"
     )
     return table, line
 
@@ -414,7 +415,7 @@ def export_command(
             )
         )
     if as_json:
-        click.echo(orjson.dumps(result.manifest, option=orjson.OPT_INDENT_2).decode())
+        click.echo(result.manifest.to_json().decode(), nl=False)
     elif not quiet:
         table, line = summary_table(result, rate or (DEMO_RATE if demo else None))
         console = Console()

@@ -23,13 +23,9 @@ from typing import Any
 import attrs
 import orjson
 
-from .. import _json
 from .._exceptions import ExportError
-from .._generated.operations import OPERATIONS
-from ._checkpoint import STRUCTURE_ERRORS, strict_converter, structure_problems
-from ._export import FORMAT
-from ._export_dir import MANIFEST, read_file, read_lines
-from ._export_plan import AUDIT_LOG, family_names
+from ._export_dir import read_lines
+from ._manifest import read_manifest
 
 MISSING = "<absent>"
 
@@ -77,55 +73,6 @@ class ExportDiff:
         """Plain JSON values (tuples as lists), for `livevox diff --json`."""
         data: dict[str, Any] = orjson.loads(orjson.dumps(attrs.asdict(self, recurse=True)))
         return data
-
-
-@attrs.frozen
-class _ManifestFamily:
-    """What the diff reads of one family's manifest entry."""
-
-    file: str
-    count: int
-    sha256: str
-
-
-@attrs.frozen
-class _Manifest:
-    """What the diff reads of `manifest.json` (other keys are left alone)."""
-
-    format: int
-    families: dict[str, _ManifestFamily]
-
-
-_converter = strict_converter(forbid_extra_keys=False)
-
-
-def _manifest(directory: Path) -> _Manifest:
-    path = directory / MANIFEST
-    data = read_file(path)
-    if data is None:
-        raise ExportError(f"{directory} is not a complete export (no {MANIFEST})")
-    try:
-        manifest: _Manifest = _converter.structure(_json.loads(data), _Manifest)
-    except _json.JSONDecodeError:
-        raise ExportError(f"{path} is not valid JSON") from None
-    except STRUCTURE_ERRORS as exc:
-        raise ExportError(f"{path} is not an export manifest: {structure_problems(exc, MANIFEST)}") from None
-    _check_manifest(path, manifest)
-    return manifest
-
-
-def _check_manifest(path: Path, manifest: _Manifest) -> None:
-    if manifest.format != FORMAT:
-        raise ExportError(f"{path} has format {manifest.format}; this livevox-async reads format {FORMAT}")
-    known = {*family_names(), OPERATIONS[AUDIT_LOG].family}
-    for name, family in manifest.families.items():
-        entry = f"{path}: families[{name!r}]"
-        if name not in known:
-            raise ExportError(f"{entry} is not a family an export writes")
-        if family.file != f"{name}.jsonl":
-            raise ExportError(f"{entry}.file must be {name + '.jsonl'!r}, got {family.file!r}")
-        if family.count < 0:
-            raise ExportError(f"{entry}.count must not be negative, got {family.count}")
 
 
 def _records(path: Path, expected: int) -> Iterator[dict[str, Any]]:
@@ -181,8 +128,8 @@ def _diff_family(old_file: Path, old_count: int, new_file: Path, new_count: int)
 def diff_exports(old_dir: str | os.PathLike[str], new_dir: str | os.PathLike[str]) -> ExportDiff:
     """Added, removed and changed objects per family between two complete exports."""
     old_path, new_path = Path(old_dir), Path(new_dir)
-    old_families = _manifest(old_path).families
-    new_families = _manifest(new_path).families
+    old_families = read_manifest(old_path).families
+    new_families = read_manifest(new_path).families
     families = {}
     for name in sorted(old_families.keys() & new_families.keys()):
         old, new = old_families[name], new_families[name]
