@@ -106,6 +106,9 @@ class ExportResult:
 
     out_dir: Path
     manifest: Manifest
+    resumed: bool = False
+    """True when this call finished an interrupted export (`manifest.totals` says what this
+    run cost; each family's `requests` counts every run)."""
 
     @property
     def skipped(self) -> dict[str, str]:
@@ -439,14 +442,16 @@ async def export_configuration(
         out_dir: an empty or new directory (or an interrupted export, with `resume`).
         families: family names (`agents`, `services`, …); all by default.
         concurrency: list pages and item reads in flight per family.
-        resume: finish an interrupted export in `out_dir`.
+        resume: finish the interrupted export in `out_dir` (an `ExportError` when there
+            is none: nothing is started afresh).
         audit_log: also export audit-log entries in this `(start, end)` range.
         progress: called with a `Progress` as work advances.
 
     Raises:
         ExportError: nothing was fetched: the family names are wrong, another export is
             running in the directory, it holds something else, a symlink or a damaged
-            checkpoint. Or writing failed (a full disk): the checkpoint is kept.
+            checkpoint, or nothing to `resume`. Or writing failed (a full disk): the
+            checkpoint is kept.
         LiveVoxError: a call failed after its retries; the checkpoint is kept.
     """
     if concurrency < 1:
@@ -458,10 +463,10 @@ async def export_configuration(
         api_version=lv.api_version,
         audit_log=[audit_log[0].isoformat(), audit_log[1].isoformat()] if audit_log else None,
     )
-    with lock_directory(path):
-        resuming = prepare(path, resume=resume)
+    with lock_directory(path, resume=resume):
+        prepare(path, resume=resume)
         exporter = _Exporter(lv, path, plans, concurrency=concurrency, progress=progress)
-        loaded = exporter.checkpoint.load() if resuming else None  # a damaged one: before any call
+        loaded = exporter.checkpoint.load() if resume else None  # a damaged one: before any call
         before = lv.stats()
         started = time.time()
         exporter.client_id = await lv.client_id()
@@ -475,7 +480,7 @@ async def export_configuration(
         if failed:
             exporter.checkpoint.save()
             raise _failure(failed)
-        return _write_manifest(exporter, before, started)
+        return _write_manifest(exporter, before, started, resumed=resume)
 
 
 def _failure(failed: dict[str, BaseException]) -> BaseException:
@@ -566,7 +571,9 @@ def _totals(
     )
 
 
-def _write_manifest(exporter: _Exporter, before: ClientStats, started: float) -> ExportResult:
+def _write_manifest(
+    exporter: _Exporter, before: ClientStats, started: float, *, resumed: bool
+) -> ExportResult:
     from .. import __version__
 
     ck = exporter.checkpoint
@@ -587,4 +594,4 @@ def _write_manifest(exporter: _Exporter, before: ClientStats, started: float) ->
     )
     replace_file(exporter.out_dir / MANIFEST, manifest.to_json())
     ck.remove()
-    return ExportResult(exporter.out_dir, manifest)
+    return ExportResult(exporter.out_dir, manifest, resumed)

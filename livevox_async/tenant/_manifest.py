@@ -75,7 +75,8 @@ class FamilyManifest:
     count: int
     """Lines in the file: one object each."""
     requests: int
-    """Calls made for this family, over every run of the export (a resume adds its own)."""
+    """Calls whose answers the export kept for this family, over every run of the export (a
+    resume adds its own; retries and calls cut off by an interruption are not counted)."""
     sha256: str
     not_exported: dict[str, str] = attrs.Factory(dict)
     """Per-item reads the session may not call: operation id → why (refused reads)."""
