@@ -48,7 +48,7 @@ async def _child(job: dict[str, Any]) -> dict[str, Any]:
             exported = await export_configuration(lv, job["out"], ["agents"], concurrency=CONCURRENCY)
             result["wall"] = time.perf_counter() - wall0
             result["cpu"] = time.process_time() - cpu0
-            result["totals"] = exported.manifest["totals"]
+            result["totals"] = json.loads(exported.manifest.to_json())["totals"]
     result["vm_hwm_mb"] = _vm_hwm_mb()
     result["ru_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result

@@ -31,7 +31,17 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ._client import LiveVox
-from .cli import EXIT_DRIFT, EXIT_INTERRUPTED, EXIT_USAGE, credentials_from_env, err, fail, main, run
+from .cli import (
+    EXIT_DRIFT,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    credentials_from_env,
+    environment_help,
+    err,
+    fail,
+    main,
+    run,
+)
 from .tenant import Action, ApplyProgress, ApplyResult, Plan, PlanError, apply_plan, plan_changes, show
 from .tenant._relations import writable_families
 from .tenant._values import REF
@@ -142,7 +152,7 @@ def _plan_error(exc: PlanError) -> NoReturn:
     fail(exc.message, EXIT_USAGE)
 
 
-@main.command("plan")
+@main.command("plan", epilog=environment_help())
 @click.option(
     "--from",
     "source",
@@ -238,7 +248,7 @@ def _confirm(plan: Plan, yes: bool) -> None:
         fail("not applied", EXIT_USAGE)
 
 
-@main.command("apply")
+@main.command("apply", epilog=environment_help())
 @click.argument("plan_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option(

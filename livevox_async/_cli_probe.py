@@ -23,7 +23,17 @@ from rich.table import Table
 
 from ._client import LiveVox
 from ._credentials import Credentials
-from .cli import EXIT_DRIFT, EXIT_USAGE, credentials_from_env, fail, guarded, main, plain, run
+from .cli import (
+    EXIT_DRIFT,
+    EXIT_USAGE,
+    credentials_from_env,
+    environment_help,
+    fail,
+    guarded,
+    main,
+    plain,
+    run,
+)
 from .tenant import ProbeReport, probe_families, probe_tenant
 
 PIPED_WIDTH = 240
@@ -59,7 +69,7 @@ def report_table(report: ProbeReport) -> Table:
     return table
 
 
-@main.command("probe")
+@main.command("probe", epilog=environment_help())
 @click.option("--family", "families", multiple=True, metavar="NAME", help="Probe only these families.")
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report (JSON) here."

@@ -1,26 +1,27 @@
 """The `livevox` command (installed with the `cli` extra: `pip install livevox-async[cli]`).
 
-    livevox export --out DIR [--family agents ...] [--rate R] [--concurrency N] [--resume]
+    livevox export --out DIR [--family agents ...] [--exclude users ...] [--rate R] [--resume]
     livevox export --demo --out DIR          # against the bundled simulator, no tenant needed
     livevox diff OLD NEW [--json]            # exit 1 when the exports differ
     livevox sim --port 8089 --agents 20000   # the simulator, standalone
 
-Credentials come from the environment (`livevox_async.ENVIRONMENT`, listed by
-`livevox export --help`): LIVEVOX_ACCESS_TOKEN (or LIVEVOX_ACCESS_TOKENS to pool
-sessions), LIVEVOX_CLIENT, LIVEVOX_USER, LIVEVOX_PASSWORD (prompted when absent; never an
-argument), LIVEVOX_AGENT, LIVEVOX_ROLE, LIVEVOX_MANAGER_POWERS, and LIVEVOX_REGION
-(NA3-NA6) or LIVEVOX_BASE_URL.
+Credentials come from the environment (`livevox_async.ENVIRONMENT`, listed by the
+`--help` of every command that logs in: export, probe, plan, apply):
+LIVEVOX_ACCESS_TOKEN (or LIVEVOX_ACCESS_TOKENS to pool sessions), LIVEVOX_CLIENT,
+LIVEVOX_USER, LIVEVOX_PASSWORD (prompted when absent; never an argument), LIVEVOX_AGENT,
+LIVEVOX_ROLE, LIVEVOX_MANAGER_POWERS, and LIVEVOX_REGION (NA3-NA6) or LIVEVOX_BASE_URL.
 
 Exit codes:
     0    done (diff: no drift)
     1    differences: diff found drift, plan planned changes, apply left something undone,
          probe found a shape that differs (no failure exits 1: a bug exits 70)
     2    bad usage or input: arguments, environment, the output directory (not empty,
-         another export running in it, a symlink in it, a damaged checkpoint), an
-         export to diff that is incomplete or damaged; also a full or failing disk
-         (the checkpoint is kept: rerun with --resume); sim: a bad option or value, or
-         a port it cannot listen on (one in use: pick another --port)
-    3    LiveVox refused the credentials
+         another export running in it, a symlink in it, a damaged checkpoint, nothing
+         to --resume), an export to diff that is incomplete or damaged; also a full or
+         failing disk (the checkpoint is kept: rerun with --resume); sim: a bad option
+         or value, or a port it cannot listen on (one in use: pick another --port)
+    3    LiveVox refused the credentials, or the session may read none of the families
+         asked for (export: every one refused, by the declared role or by LiveVox)
     4    LiveVox unreachable or failing
     5    any other LiveVox error
     70   internal error: a bug in livevox-async (please report it)
@@ -39,7 +40,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -70,7 +71,9 @@ from ._exceptions import (
 from .tenant._diff import ExportDiff, Member, diff_exports
 from .tenant._export import ExportResult, export_configuration
 from .tenant._export import Progress as ExportProgress
+from .tenant._export_dir import MANIFEST
 from .tenant._export_plan import family_names
+from .tenant._manifest import FamilyManifest
 
 EXIT_USAGE = 2
 EXIT_AUTH = 3
@@ -183,7 +186,9 @@ def credentials_from_env() -> tuple[Credentials | list[Credentials], str | None,
         pool = Credentials.pool_from_env(env, password=password)
         endpoint = endpoint_from_env(env)
     except ConfigurationError as exc:
-        fail(f"{exc.message} (see `livevox export --help`)", EXIT_USAGE)
+        context = click.get_current_context(silent=True)
+        command = context.command_path if context is not None else "livevox export"
+        fail(f"{exc.message} (see `{command} --help`)", EXIT_USAGE)
     return (pool[0] if len(pool) == 1 else pool), endpoint.get("region"), endpoint.get("base_url")
 
 
@@ -226,45 +231,50 @@ class ProgressBars:
             )
 
 
-def family_checks(family: dict[str, Any]) -> str:
+def family_checks(family: FamilyManifest) -> str:
     """What the export noticed about one family, in a few words (empty when all was well).
 
-    >>> family_checks({"count": 0, "empty_by_404": True, "vanished": [7, 9]})
+    >>> family_checks(FamilyManifest("a.jsonl", 0, 1, "ab", empty_by_404=True, vanished=[7, 9]))
     'empty by 404 (check the path) · 2 vanished'
     """
     notes = []
-    if family.get("empty_by_404"):
+    if family.empty_by_404:
         notes.append("empty by 404 (check the path)")
-    if family.get("vanished"):
-        notes.append(f"{len(family['vanished'])} vanished")
-    if family.get("missing_reads"):
-        notes.append(f"{sum(family['missing_reads'].values())} reads 404")
-    listing = family.get("listing") or {}
-    if listing.get("repeated_ids_dropped"):
-        notes.append(f"{listing['repeated_ids_dropped']} repeats dropped")
-    notes += listing.get("disagreements", [])
+    if family.vanished:
+        notes.append(f"{len(family.vanished)} vanished")
+    if family.missing_reads:
+        notes.append(f"{sum(family.missing_reads.values())} reads 404")
+    if family.listing is not None:
+        if family.listing.repeated_ids_dropped:
+            notes.append(f"{family.listing.repeated_ids_dropped} repeats dropped")
+        notes += family.listing.disagreements
     return " · ".join(notes)
 
 
 def summary_table(result: ExportResult, rate: float | None) -> tuple[Table, str]:
-    """The per-family table and the line below it (rate achieved, throttles, retries, time)."""
+    """The per-family table and the line below it (what this run sent, its rate, throttles,
+    retries, time). The requests column and its total count the same calls: every run of
+    the export, so after a resume they are labelled "all runs" and the line "this run"."""
     manifest = result.manifest
-    totals = manifest["totals"]
-    table = Table(title=f"Exported to {plain(result.out_dir)}", title_justify="left")
-    for column in ("family", "items", "requests", "checks"):
-        table.add_column(column, justify="right" if column in ("items", "requests") else "left")
-    for name, family in manifest["families"].items():
+    totals = manifest.totals
+    resumed = " (resumed)" if result.resumed else ""
+    table = Table(title=f"Exported to {plain(result.out_dir)}{resumed}", title_justify="left")
+    requests = "requests, all runs" if result.resumed else "requests"
+    for column in ("family", "items", requests, "checks"):
+        table.add_column(column, justify="right" if column in ("items", requests) else "left")
+    for name, family in manifest.families.items():
         checks = plain(family_checks(family))
-        table.add_row(plain(name), str(family["count"]), str(family["requests"]), checks)
-    for name, reason in manifest["skipped"].items():
+        table.add_row(plain(name), str(family.count), str(family.requests), checks)
+    for name, reason in manifest.skipped.items():
         table.add_row(f"[dim]{plain(name)}[/]", "[dim]skipped[/]", f"[dim]{plain(reason)}[/]", "")
-    achieved = totals["http_requests"] / totals["seconds"] if totals["seconds"] else 0.0
     table.add_section()
-    table.add_row("total", str(totals["objects"]), str(totals["http_requests"]))
+    table.add_row("total", str(totals.objects), str(totals.requests))
+    achieved = totals.http_requests / totals.seconds if totals.seconds else 0.0
     limit = f" (limit {rate:g}/s, {achieved / rate:.0%})" if rate else ""
     line = (
-        f"{achieved:.1f} requests/s{limit} · {totals['throttles']} throttled · "
-        f"{totals['retries']} retried · {totals['seconds']:.1f}s"
+        f"{'this run: ' if result.resumed else ''}{totals.http_requests} HTTP requests (login and "
+        f"retries included) in {totals.seconds:.1f}s, {achieved:.1f}/s{limit} · "
+        f"{totals.throttles} throttled · {totals.retries} retried"
     )
     return table, line
 
@@ -272,7 +282,7 @@ def summary_table(result: ExportResult, rate: float | None) -> tuple[Table, str]
 async def _export(
     client: Callable[[], LiveVox],
     out: Path,
-    families: tuple[str, ...],
+    families: Sequence[str],
     concurrency: int,
     resume: bool,
     audit_log: tuple[datetime, datetime] | None,
@@ -285,7 +295,7 @@ async def _export(
             return await export_configuration(
                 lv,
                 out,
-                families or None,
+                families,
                 concurrency=concurrency,
                 resume=resume,
                 audit_log=audit_log,
@@ -298,7 +308,7 @@ async def _export(
 
 async def _demo_export(
     out: Path,
-    families: tuple[str, ...],
+    families: Sequence[str],
     concurrency: int,
     resume: bool,
     quiet: bool,
@@ -362,10 +372,22 @@ def main() -> None:
     "--family", "families", multiple=True, metavar="NAME", help="Export only these families (repeatable)."
 )
 @click.option(
+    "--exclude",
+    "excluded",
+    multiple=True,
+    metavar="NAME",
+    help="Leave this family out (repeatable; applied after --family).",
+)
+@click.option(
     "--rate", type=float, default=None, help="Requests/second per access token (default: adaptive)."
 )
 @click.option("--concurrency", type=click.IntRange(1, 256), default=16, show_default=True)
-@click.option("--resume", is_flag=True, help="Finish an interrupted export in --out.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Finish the interrupted export in --out, with the same families; when --out holds "
+    "none, say so and stop (exit 2) instead of starting afresh.",
+)
 @click.option("--audit-from", help="Also export audit-log entries from this ISO date…")
 @click.option("--audit-to", help="…to this one.")
 @click.option(
@@ -377,6 +399,7 @@ def main() -> None:
 def export_command(
     out: Path,
     families: tuple[str, ...],
+    excluded: tuple[str, ...],
     rate: float | None,
     concurrency: int,
     resume: bool,
@@ -386,10 +409,12 @@ def export_command(
     quiet: bool,
     as_json: bool,
 ) -> None:
-    """Export every configuration family the session may read into --out."""
-    unknown = sorted(set(families) - set(family_names()))
-    if unknown:
-        fail(f"unknown family {', '.join(unknown)}; known: {', '.join(family_names())}", EXIT_USAGE)
+    """Export every configuration family the session may read into --out.
+
+    Exits 3 when the session could read none of the families asked for (each refused by
+    its declared role or by LiveVox); manifest.json in --out lists every refusal.
+    """
+    selected = selected_families(families, excluded)
     if rate is not None and not (math.isfinite(rate) and rate > 0):
         fail(f"--rate must be a finite number > 0, got {rate}", EXIT_USAGE)
     start, end = _date(audit_from), _date(audit_to)
@@ -397,7 +422,7 @@ def export_command(
         fail("give both --audit-from and --audit-to", EXIT_USAGE)
     audit_log = (start, end) if start is not None and end is not None else None
     if demo:
-        result = run(_demo_export(out, families, concurrency, resume, quiet, as_json, rate or DEMO_RATE))
+        result = run(_demo_export(out, selected, concurrency, resume, quiet, as_json, rate or DEMO_RATE))
     else:
         creds, region, base_url = credentials_from_env()
         result = run(
@@ -406,7 +431,7 @@ def export_command(
                     creds, region=region, base_url=base_url, rate=rate, max_concurrency=concurrency * 4
                 ),
                 out,
-                families,
+                selected,
                 concurrency,
                 resume,
                 audit_log,
@@ -414,10 +439,35 @@ def export_command(
                 as_json,
             )
         )
+    show_result(result, as_json=as_json, quiet=quiet, rate=rate or (DEMO_RATE if demo else None))
+
+
+def selected_families(families: tuple[str, ...], excluded: tuple[str, ...]) -> list[str]:
+    """The families `--family` names (all by default) less those `--exclude` names, in
+    export order; a usage error for an unknown name or an empty selection.
+
+    >>> selected_families(("agents", "voices", "services"), ("services",))
+    ['agents', 'voices']
+    """
+    known = family_names()
+    for option, names in (("--family", families), ("--exclude", excluded)):
+        unknown = sorted(set(names) - set(known))
+        if unknown:
+            fail(f"unknown family {', '.join(unknown)} ({option}); known: {', '.join(known)}", EXIT_USAGE)
+    selected = [name for name in known if (not families or name in families) and name not in excluded]
+    if not selected:
+        fail("--exclude leaves no family to export", EXIT_USAGE)
+    return selected
+
+
+def show_result(result: ExportResult, *, as_json: bool, quiet: bool, rate: float | None) -> None:
+    """The manifest (`--json`) or the summary; exit 3 when nothing could be read."""
+    if result.read_nothing:
+        fail(nothing_read(result), EXIT_AUTH)
     if as_json:
-        click.echo(orjson.dumps(result.manifest, option=orjson.OPT_INDENT_2).decode())
+        click.echo(result.manifest.to_json().decode(), nl=False)
     elif not quiet:
-        table, line = summary_table(result, rate or (DEMO_RATE if demo else None))
+        table, line = summary_table(result, rate)
         console = Console()
         console.print(table)
         console.print(line, soft_wrap=True, highlight=False)
@@ -446,6 +496,20 @@ def _diff_lines(drift: ExportDiff, old: Path, new: Path) -> Iterator[str]:
                 yield f"      {plain(members.path)}:"
                 yield from (f"        [green]+ {plain(m)}[/]" for m in members.added)
                 yield from (f"        [red]- {plain(m)}[/]" for m in members.removed)
+
+
+def nothing_read(result: ExportResult) -> str:
+    """The one line for an export that could read nothing: how many families were refused and
+    the first one's reason."""
+    skipped = result.manifest.skipped
+    name, reason = next(iter(skipped.items()))
+    refused = (
+        "the family asked for was" if len(skipped) == 1 else f"all {len(skipped)} families asked for were"
+    )
+    return (
+        f"the session could read nothing: {refused} refused ({name}: {reason}); "
+        f"{result.out_dir / MANIFEST} lists each refusal"
+    )
 
 
 @main.command("diff")

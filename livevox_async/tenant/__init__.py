@@ -25,6 +25,7 @@ from ._diff import ExportDiff, FamilyDiff, FieldChange, Member, MemberChange, Ob
 from ._errors import PlanError
 from ._export import ExportResult, Progress, export_configuration
 from ._keys import show
+from ._manifest import FamilyManifest, Manifest, ManifestListing, ManifestTotals
 from ._plan import Action, Change, FamilyStatus, NotWritable, Plan
 from ._probe import probe_families, probe_tenant
 from ._relations import write_evidence
@@ -45,8 +46,12 @@ __all__ = [
     "ExportDiff",
     "ExportResult",
     "FamilyDiff",
+    "FamilyManifest",
     "FamilyStatus",
     "FieldChange",
+    "Manifest",
+    "ManifestListing",
+    "ManifestTotals",
     "Member",
     "MemberChange",
     "NotWritable",

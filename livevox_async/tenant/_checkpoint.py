@@ -114,6 +114,12 @@ def _exact(kind: type[Any]) -> Callable[[Any, Any], Any]:
     return structure
 
 
+def _number(value: Any, _: Any) -> float:
+    if type(value) not in (int, float):
+        raise TypeError(f"expected a number, got {type(value).__name__}")
+    return float(value)
+
+
 def _json_typed(
     kind: type[Any], name: str, make: Callable[[Any, Any], Callable[[Any, Any], Any]]
 ) -> Callable[[Any, Any], Callable[[Any, Any], Any]]:
@@ -138,10 +144,11 @@ def _is_list(target: Any) -> bool:
 
 def strict_converter(*, forbid_extra_keys: bool) -> Converter:
     """cattrs for JSON read back from disk: types checked, never coerced (`"3"` is no int,
-    `true` no int, a string no list); `forbid_extra_keys`: unknown keys are errors too."""
+    `true` no int or float, a string no list); `forbid_extra_keys`: unknown keys are errors too."""
     conv = Converter(forbid_extra_keys=forbid_extra_keys)
     for kind in (int, str, bool):
         conv.register_structure_hook(kind, _exact(kind))
+    conv.register_structure_hook(float, _number)
     conv.register_structure_hook_factory(attrs.has, _json_typed(dict, "object", make_dict_structure_fn))
     conv.register_structure_hook_factory(is_mapping, _json_typed(dict, "object", mapping_structure_factory))
     conv.register_structure_hook_factory(_is_list, _json_typed(list, "array", list_structure_factory))

@@ -31,17 +31,13 @@ from typing import Any, TypeAlias
 import attrs
 import orjson
 
-from .. import _json
 from .._exceptions import ExportError
-from .._generated.operations import OPERATIONS
 from .._generated.relations import NATURAL_KEYS
-from ._checkpoint import STRUCTURE_ERRORS, strict_converter, structure_problems
 from ._diff_values import MISSING, Change, FieldChange, Member, MemberChange, Side, record_changes
 from ._errors import Blocked
-from ._export import FORMAT
-from ._export_dir import MANIFEST, read_file, read_lines
-from ._export_plan import AUDIT_LOG, family_names
+from ._export_dir import read_lines
 from ._keys import KeyIndex, show
+from ._manifest import Manifest, read_manifest
 from ._relations import rules
 from ._snapshot import FamilyRecords, Snapshot
 
@@ -91,55 +87,6 @@ class ExportDiff:
         return data
 
 
-@attrs.frozen
-class _ManifestFamily:
-    """What the diff reads of one family's manifest entry."""
-
-    file: str
-    count: int
-    sha256: str
-
-
-@attrs.frozen
-class _Manifest:
-    """What the diff reads of `manifest.json` (other keys are left alone)."""
-
-    format: int
-    families: dict[str, _ManifestFamily]
-
-
-_converter = strict_converter(forbid_extra_keys=False)
-
-
-def _manifest(directory: Path) -> _Manifest:
-    path = directory / MANIFEST
-    data = read_file(path)
-    if data is None:
-        raise ExportError(f"{directory} is not a complete export (no {MANIFEST})")
-    try:
-        manifest: _Manifest = _converter.structure(_json.loads(data), _Manifest)
-    except _json.JSONDecodeError:
-        raise ExportError(f"{path} is not valid JSON") from None
-    except STRUCTURE_ERRORS as exc:
-        raise ExportError(f"{path} is not an export manifest: {structure_problems(exc, MANIFEST)}") from None
-    _check_manifest(path, manifest)
-    return manifest
-
-
-def _check_manifest(path: Path, manifest: _Manifest) -> None:
-    if manifest.format != FORMAT:
-        raise ExportError(f"{path} has format {manifest.format}; this livevox-async reads format {FORMAT}")
-    known = {*family_names(), OPERATIONS[AUDIT_LOG].family}
-    for name, family in manifest.families.items():
-        entry = f"{path}: families[{name!r}]"
-        if name not in known:
-            raise ExportError(f"{entry} is not a family an export writes")
-        if family.file != f"{name}.jsonl":
-            raise ExportError(f"{entry}.file must be {name + '.jsonl'!r}, got {family.file!r}")
-        if family.count < 0:
-            raise ExportError(f"{entry}.count must not be negative, got {family.count}")
-
-
 _Source: TypeAlias = tuple[Path, int]
 """A family file and the count its manifest gives."""
 
@@ -164,7 +111,7 @@ class _KeyRecords(Mapping[str, FamilyRecords]):
     """The natural-key fields of one export's keyed families, each read when first asked for
     (a family the export did not write is absent: its objects are shown by id alone)."""
 
-    def __init__(self, directory: Path, manifest: _Manifest) -> None:
+    def __init__(self, directory: Path, manifest: Manifest) -> None:
         self._directory = directory
         self._entries = {n: e for n, e in manifest.families.items() if n in NATURAL_KEYS}
         self._read: dict[str, FamilyRecords] = {}
@@ -191,7 +138,7 @@ class _KeyRecords(Mapping[str, FamilyRecords]):
 class _Names:
     """Natural keys as shown, looked up in the old or the new export (the other one if absent)."""
 
-    def __init__(self, old: tuple[Path, _Manifest], new: tuple[Path, _Manifest]) -> None:
+    def __init__(self, old: tuple[Path, Manifest], new: tuple[Path, Manifest]) -> None:
         self._index = {
             side: KeyIndex(Snapshot(path, 0, _KeyRecords(path, manifest)), f"{side} export")
             for side, (path, manifest) in (("old", old), ("new", new))
@@ -243,7 +190,7 @@ def _diff_family(name: str, old: _Source, new: _Source, names: _Names) -> Family
 def diff_exports(old_dir: str | os.PathLike[str], new_dir: str | os.PathLike[str]) -> ExportDiff:
     """Added, removed and changed objects per family between two complete exports."""
     old_path, new_path = Path(old_dir), Path(new_dir)
-    old_manifest, new_manifest = _manifest(old_path), _manifest(new_path)
+    old_manifest, new_manifest = read_manifest(old_path), read_manifest(new_path)
     old_families, new_families = old_manifest.families, new_manifest.families
     names = _Names((old_path, old_manifest), (new_path, new_manifest))
     families = {}

@@ -1,11 +1,23 @@
 """`export_configuration`: a whole tenant's configuration to files, fast and resumable.
 
-    from livevox_async import LiveVox
-    from livevox_async.tenant import export_configuration
+    >>> import asyncio, tempfile
+    >>> from livevox_async import LiveVox
+    >>> from livevox_async.testing import Simulator, SimulatorConfig, TenantSize
+    >>> async def export_to(out):  # against LiveVox: LiveVox(creds, region="NA6", rate=20)
+    ...     async with Simulator(SimulatorConfig(size=TenantSize(agents=30, services=4))) as sim:
+    ...         async with LiveVox(sim.credentials("Sysadmin"), base_url=sim.base_url) as lv:
+    ...             return await export_configuration(lv, out, ["agents", "voices"], concurrency=16)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     result = asyncio.run(export_to(f"{tmp}/export"))
+    >>> result.manifest.totals.objects, result.manifest.totals.requests
+    (40, 74)
+    >>> agents = result.manifest.families["agents"]
+    >>> agents.file, agents.count, agents.vanished, agents.listing.info_size
+    ('agents.jsonl', 30, [], 30)
+    >>> result.skipped, result.read_nothing
+    ({}, False)
 
-    async with LiveVox(creds, region="NA6", rate=20) as lv:
-        result = await export_configuration(lv, "export/", concurrency=16)
-        print(result.manifest["totals"])
+`result.manifest` is a `Manifest` (`_manifest.py`), what `manifest.json` holds.
 
 For each family (`_export_plan.py`): the list's pages, fetched concurrently by offset
 after one `/info`; then each item's reads (`read`, `related`, …) with up to
@@ -36,15 +48,14 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
-import orjson
 
-from .._client import LiveVox
+from .._client import ClientStats, LiveVox
 from .._exceptions import ExportError, LiveVoxError, NotFoundError, PermissionDeniedError
 from .._generated import models
 from .._generated.operations import OPERATIONS
@@ -69,10 +80,9 @@ from ._export_dir import (
     valid_lines,
 )
 from ._export_plan import AUDIT_LOG, FamilyPlan, export_plan
+from ._manifest import FORMAT, FamilyManifest, Manifest, ManifestListing, ManifestTotals
 
-FORMAT = 1
 REORDER = 8
-JSON_OPTS = orjson.OPT_SORT_KEYS
 
 Phase = Literal["listing", "reading", "done", "skipped"]
 
@@ -92,15 +102,24 @@ ProgressFn = Callable[[Progress], None]
 
 @attrs.frozen
 class ExportResult:
-    """What an export wrote: the directory and its manifest (as written)."""
+    """What an export wrote: the directory and its manifest (`Manifest`, as written)."""
 
     out_dir: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
+    resumed: bool = False
+    """True when this call finished an interrupted export (`manifest.totals` says what this
+    run cost; each family's `requests` counts every run)."""
 
     @property
     def skipped(self) -> dict[str, str]:
         """Families not exported, with the reason."""
-        return dict(self.manifest["skipped"])
+        return dict(self.manifest.skipped)
+
+    @property
+    def read_nothing(self) -> bool:
+        """True when the session could read none of the families asked for: each was
+        refused (by the role check or by LiveVox), so the export holds no family."""
+        return not self.manifest.families
 
 
 VANISHED = "vanished"
@@ -423,14 +442,16 @@ async def export_configuration(
         out_dir: an empty or new directory (or an interrupted export, with `resume`).
         families: family names (`agents`, `services`, …); all by default.
         concurrency: list pages and item reads in flight per family.
-        resume: finish an interrupted export in `out_dir`.
+        resume: finish the interrupted export in `out_dir` (an `ExportError` when there
+            is none: nothing is started afresh).
         audit_log: also export audit-log entries in this `(start, end)` range.
         progress: called with a `Progress` as work advances.
 
     Raises:
         ExportError: nothing was fetched: the family names are wrong, another export is
             running in the directory, it holds something else, a symlink or a damaged
-            checkpoint. Or writing failed (a full disk): the checkpoint is kept.
+            checkpoint, or nothing to `resume`. Or writing failed (a full disk): the
+            checkpoint is kept.
         LiveVoxError: a call failed after its retries; the checkpoint is kept.
     """
     if concurrency < 1:
@@ -442,10 +463,10 @@ async def export_configuration(
         api_version=lv.api_version,
         audit_log=[audit_log[0].isoformat(), audit_log[1].isoformat()] if audit_log else None,
     )
-    with lock_directory(path):
-        resuming = prepare(path, resume=resume)
+    with lock_directory(path, resume=resume):
+        prepare(path, resume=resume)
         exporter = _Exporter(lv, path, plans, concurrency=concurrency, progress=progress)
-        loaded = exporter.checkpoint.load() if resuming else None  # a damaged one: before any call
+        loaded = exporter.checkpoint.load() if resume else None  # a damaged one: before any call
         before = lv.stats()
         started = time.time()
         exporter.client_id = await lv.client_id()
@@ -459,7 +480,7 @@ async def export_configuration(
         if failed:
             exporter.checkpoint.save()
             raise _failure(failed)
-        return _write_manifest(exporter, before, started)
+        return _write_manifest(exporter, before, started, resumed=resume)
 
 
 def _failure(failed: dict[str, BaseException]) -> BaseException:
@@ -502,69 +523,75 @@ def _start_checkpoint(exporter: _Exporter, loaded: CheckpointState | None, setti
         )
 
 
-def _verification(entry: FamilyState) -> dict[str, Any]:
-    """A family's checks for the manifest: what vanished, what LiveVox contradicted, 404s."""
-    shown: dict[str, Any] = {}
-    if entry.vanished:
-        shown["vanished"] = entry.vanished
-    if entry.missing_reads:
-        shown["missing_reads"] = entry.missing_reads
+def _listing(entry: FamilyState) -> ManifestListing | None:
     report = entry.listing
     if report is None:
-        return shown
-    if report.not_found and entry.count == 0:
-        shown["empty_by_404"] = True
-    shown["listing"] = {
-        "info_size": report.expected,
-        "listed": entry.items,
-        "repeated_ids_dropped": report.repeated,
-        "short_pages": report.short_pages,
-        "disagreements": report.disagreements,
-    }
-    return shown
+        return None
+    return ManifestListing(
+        info_size=report.expected,
+        listed=entry.items,
+        repeated_ids_dropped=report.repeated,
+        short_pages=report.short_pages,
+        disagreements=report.disagreements,
+    )
 
 
-def _write_manifest(exporter: _Exporter, before: Any, started: float) -> ExportResult:
+def _family_manifest(entry: FamilyState) -> FamilyManifest:
+    """A finished family for the manifest: its file, and what vanished, was refused or 404'd."""
+    assert entry.file is not None
+    assert entry.count is not None
+    assert entry.sha256 is not None
+    report = entry.listing
+    return FamilyManifest(
+        file=entry.file,
+        count=entry.count,
+        requests=entry.requests,
+        sha256=entry.sha256,
+        not_exported=entry.details_skipped,
+        vanished=entry.vanished,
+        missing_reads=entry.missing_reads,
+        empty_by_404=report is not None and report.not_found and entry.count == 0,
+        listing=_listing(entry),
+    )
+
+
+def _totals(
+    families: Mapping[str, FamilyManifest], before: ClientStats, after: ClientStats, seconds: float
+) -> ManifestTotals:
+    """Sums over `families`, and what this run cost: the client's counters from `before` to `after`."""
+    return ManifestTotals(
+        objects=sum(f.count for f in families.values()),
+        vanished=sum(len(f.vanished) for f in families.values()),
+        requests=sum(f.requests for f in families.values()),
+        http_requests=after.requests - before.requests,
+        throttles=after.throttles - before.throttles,
+        retries=after.retries - before.retries,
+        relogins=after.relogins - before.relogins,
+        seconds=round(seconds, 3),
+    )
+
+
+def _write_manifest(
+    exporter: _Exporter, before: ClientStats, started: float, *, resumed: bool
+) -> ExportResult:
     from .. import __version__
 
     ck = exporter.checkpoint
     after = exporter.lv.stats()
-    families: dict[str, dict[str, Any]] = {}
-    skipped = {}
-    for name, entry in sorted(ck.state.families.items()):
-        if entry.skipped is not None:
-            skipped[name] = entry.skipped
-            continue
-        families[name] = {
-            "file": entry.file,
-            "count": entry.count,
-            "requests": entry.requests,
-            "sha256": entry.sha256,
-            **({"not_exported": entry.details_skipped} if entry.details_skipped else {}),
-            **_verification(entry),
-        }
-    manifest = {
-        "format": FORMAT,
-        "sdk": f"livevox-async {__version__}",
-        "api_version": exporter.lv.api_version,
-        "client_id": exporter.client_id,
-        "started": ck.state.started,
-        "finished": datetime.now(UTC).isoformat(),
-        "families": families,
-        "skipped": skipped,
-        "totals": {
-            "objects": sum(f["count"] for f in families.values()),
-            "vanished": sum(len(f.get("vanished", ())) for f in families.values()),
-            "requests": sum(f["requests"] for f in families.values()),
-            "http_requests": after.requests - before.requests,
-            "throttles": after.throttles - before.throttles,
-            "retries": after.retries - before.retries,
-            "relogins": after.relogins - before.relogins,
-            "seconds": round(time.time() - started, 3),
-        },
-    }
-    replace_file(
-        exporter.out_dir / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | JSON_OPTS) + b"\n"
+    entries = sorted(ck.state.families.items())
+    skipped = {name: entry.skipped for name, entry in entries if entry.skipped is not None}
+    families = {name: _family_manifest(entry) for name, entry in entries if entry.skipped is None}
+    manifest = Manifest(
+        format=FORMAT,
+        sdk=f"livevox-async {__version__}",
+        api_version=exporter.lv.api_version,
+        client_id=exporter.client_id,
+        started=ck.state.started,
+        finished=datetime.now(UTC).isoformat(),
+        families=families,
+        skipped=skipped,
+        totals=_totals(families, before, after, time.time() - started),
     )
+    replace_file(exporter.out_dir / MANIFEST, manifest.to_json())
     ck.remove()
-    return ExportResult(exporter.out_dir, manifest)
+    return ExportResult(exporter.out_dir, manifest, resumed)

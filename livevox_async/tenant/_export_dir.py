@@ -1,7 +1,7 @@
 """The export directory on disk: one export at a time, no symlink followed, typed errors.
 
-    with lock_directory(out_dir):              # ExportError: another export is running there
-        resuming = prepare(out_dir, resume=True)
+    with lock_directory(out_dir, resume=True):  # ExportError: another export is running there
+        prepare(out_dir, resume=True)            # ExportError: nothing to resume there
         with open_append(out_dir / ".checkpoint" / "agents.jsonl.part") as f:
             f.write(b'{"id":7}\\n')
         replace_file(out_dir / "manifest.json", b"{}\\n")
@@ -88,13 +88,23 @@ def _unusable(out_dir: Path, path: Path, exc: OSError) -> ExportError:
     return ExportError(f"cannot write to the output directory {out_dir} ({exc.strerror})")
 
 
-def _open_directory(out_dir: Path) -> int:
-    """A descriptor of `out_dir`, made if missing; refused if it is a symlink."""
+def nothing_to_resume(out_dir: Path) -> ExportError:
+    return ExportError(
+        f"nothing to resume in {out_dir}: it holds no interrupted export; "
+        "start a new one without resume=True (--resume)"
+    )
+
+
+def _open_directory(out_dir: Path, *, create: bool) -> int:
+    """A descriptor of `out_dir` (made if missing when `create`); refused if it is a symlink."""
     if out_dir.is_symlink():
         raise symlink_error(out_dir)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        if create:
+            out_dir.mkdir(parents=True, exist_ok=True)
         return os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW)
+    except FileNotFoundError:
+        raise nothing_to_resume(out_dir) from None
     except OSError as exc:
         raise _unusable(out_dir, out_dir, exc) from None
 
@@ -162,9 +172,10 @@ class ExportLock:
         self.release()
 
 
-def lock_directory(out_dir: Path) -> ExportLock:
-    """Make `out_dir` if needed and lock it; `ExportError` if another export holds it."""
-    dir_fd = _open_directory(out_dir)
+def lock_directory(out_dir: Path, *, resume: bool = False) -> ExportLock:
+    """Make `out_dir` if needed (not to `resume`: it must exist) and lock it; `ExportError`
+    if another export holds it."""
+    dir_fd = _open_directory(out_dir, create=not resume)
     try:
         for _ in range(LOCK_ATTEMPTS):
             fd = _take_lock(out_dir, dir_fd)
@@ -202,8 +213,8 @@ def refuse_links(out_dir: Path) -> None:
                 raise ExportError(f"{path} is not a regular file; remove it or choose another directory")
 
 
-def prepare(out_dir: Path, *, resume: bool) -> bool:
-    """Check a locked directory; True when it holds a checkpoint to resume."""
+def prepare(out_dir: Path, *, resume: bool) -> None:
+    """Check a locked directory: empty for a new export, holding a checkpoint to `resume`."""
     refuse_links(out_dir)
     names = {entry.name for entry in _entries(out_dir)} - {LOCK}
     if MANIFEST in names:
@@ -211,10 +222,11 @@ def prepare(out_dir: Path, *, resume: bool) -> bool:
     if CHECKPOINT in names:
         if not resume:
             raise ExportError(f"{out_dir} holds an interrupted export; resume it (resume=True / --resume)")
-        return True
+        return
+    if resume:
+        raise nothing_to_resume(out_dir)
     if names:
         raise ExportError(f"{out_dir} is not empty and holds no export; choose an empty directory")
-    return False
 
 
 # -- files -----------------------------------------------------------------------------

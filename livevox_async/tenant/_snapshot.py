@@ -21,10 +21,10 @@ from typing import Any
 
 import attrs
 
+from .._exceptions import ExportError
 from .._json import loads
 from ._errors import PlanError
-from ._export import FORMAT
-from ._export_dir import MANIFEST
+from ._manifest import FamilyManifest, read_manifest
 from ._relations import rules
 
 
@@ -62,36 +62,34 @@ class Snapshot:
         return main
 
 
-def completeness(entry: Mapping[str, Any]) -> str | None:
+def completeness(entry: FamilyManifest) -> str | None:
     """Why a manifest family entry is not a verified, complete read; None when it is."""
-    if entry.get("empty_by_404"):
+    if entry.empty_by_404:
         return "its list answered 404 (empty by 404: an empty family or a wrong path)"
-    if entry.get("not_exported"):
-        return f"partial: reads not exported ({', '.join(sorted(entry['not_exported']))})"
-    if entry.get("missing_reads"):
-        missing = ", ".join(f"{op} x{n}" for op, n in sorted(entry["missing_reads"].items()))
+    if entry.not_exported:
+        return f"partial: reads not exported ({', '.join(sorted(entry.not_exported))})"
+    if entry.missing_reads:
+        missing = ", ".join(f"{op} x{n}" for op, n in sorted(entry.missing_reads.items()))
         return f"partial: reads missing ({missing})"
-    disagreements = entry.get("listing", {}).get("disagreements") or []
+    disagreements = entry.listing.disagreements if entry.listing is not None else []
     if disagreements:
         return "count not verified: " + "; ".join(disagreements)
     return None
 
 
-def _read_family(directory: Path, name: str, entry: Mapping[str, Any]) -> FamilyRecords:
-    path = directory / entry["file"]
-    if os.path.basename(entry["file"]) != entry["file"] or not path.is_file():
-        return FamilyRecords({}, f"its file {entry['file']!r} is missing")
+def _read_family(directory: Path, name: str, entry: FamilyManifest) -> FamilyRecords:
+    path = directory / entry.file
+    if os.path.basename(entry.file) != entry.file or not path.is_file():
+        return FamilyRecords({}, f"its file {entry.file!r} is missing")
     data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
         return FamilyRecords({}, "its file does not match the manifest's sha256")
     records = {}
     for line in data.splitlines():
         record = loads(line)
         records[record["id"]] = record
-    if len(records) != entry["count"]:
-        return FamilyRecords(
-            {}, f"its file holds {len(records)} objects, the manifest counts {entry['count']}"
-        )
+    if len(records) != entry.count:
+        return FamilyRecords({}, f"its file holds {len(records)} objects, the manifest counts {entry.count}")
     return FamilyRecords(records, completeness(entry))
 
 
@@ -103,15 +101,13 @@ def read_snapshot(directory: str | os.PathLike[str], families: Collection[str]) 
     """
     path = Path(directory)
     try:
-        manifest = loads((path / MANIFEST).read_bytes())
-    except FileNotFoundError:
-        raise PlanError(f"{path} is not a complete export (no {MANIFEST})") from None
-    if manifest.get("format") != FORMAT:
-        raise PlanError(f"{path}: export format {manifest.get('format')!r} is not {FORMAT}")
+        manifest = read_manifest(path)
+    except ExportError as exc:
+        raise PlanError(exc.message) from None
     found: dict[str, FamilyRecords] = {}
     for name in families:
-        if name in manifest["families"]:
-            found[name] = _read_family(path, name, manifest["families"][name])
-        elif name in manifest["skipped"]:
-            found[name] = FamilyRecords({}, f"skipped by the export: {manifest['skipped'][name]}")
-    return Snapshot(path, int(manifest["client_id"]), found)
+        if name in manifest.families:
+            found[name] = _read_family(path, name, manifest.families[name])
+        elif name in manifest.skipped:
+            found[name] = FamilyRecords({}, f"skipped by the export: {manifest.skipped[name]}")
+    return Snapshot(path, manifest.client_id, found)

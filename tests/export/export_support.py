@@ -44,8 +44,8 @@ async def interrupted_export(sim: Simulator, out: Path, families: list[str], *, 
 
 def same_files(result: ExportResult, reference: ExportResult) -> None:
     """Every family file of `result` is byte-identical to the one of `reference`."""
-    assert result.manifest["families"].keys() == reference.manifest["families"].keys()
-    for name, family in reference.manifest["families"].items():
-        assert (result.out_dir / family["file"]).read_bytes() == (
-            reference.out_dir / family["file"]
+    assert result.manifest.families.keys() == reference.manifest.families.keys()
+    for name, family in reference.manifest.families.items():
+        assert (result.out_dir / family.file).read_bytes() == (
+            reference.out_dir / family.file
         ).read_bytes(), name

@@ -3,14 +3,18 @@ sequences removed — and every failure exits with its documented code, never a 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 from test_cli import env_for, livevox, one_line_error
 
 from livevox_async import LiveVox, cli
 from livevox_async.models import AgentUpdate
+from livevox_async.tenant import export_configuration
 from livevox_async.testing import Simulator
 
 HOSTILE = "[/oops]\x1b[31m"
@@ -68,11 +72,24 @@ async def test_skip_reasons_from_livevox_are_printed_literally(
     livevox_sim: Simulator, tmp_path: Path
 ) -> None:
     env = hostile_role(livevox_sim)
-    out_dir = tmp_path / "out[/dir]"  # the summary's title shows it too
-    code, out, err = await livevox("export", "--out", str(out_dir), "--family", "voices", env=env)
-    assert (code, "Traceback" in err) == (0, False), err
-    assert "out[/dir]" in out
-    row = next(line for line in out.splitlines() if "voices" in line)
+    out_dir = tmp_path / "out[/dir]"  # the line shows it too
+    code, out, err = await livevox("export", "--out", str(out_dir), "--family", "voices", "--quiet", env=env)
+    assert (code, out) == (cli.EXIT_AUTH, ""), err  # the only family asked for was refused
+    line = one_line_error(err)
+    assert "(voices: LiveVox refused voices.list: " in line
+    assert f"; {out_dir}/manifest.json lists each refusal" in line
+    assert_literal(line)
+    async with LiveVox(livevox_sim.credentials("Sysadmin"), base_url=livevox_sim.base_url) as lv:
+        exported = await export_configuration(lv, tmp_path / "partial[/dir]", ["agents"])
+    refused = f"LiveVox refused voices.list: the Sys{HOSTILE}admin role may not call List Voices"
+    result = attrs.evolve(exported, manifest=attrs.evolve(exported.manifest, skipped={"voices": refused}))
+    table, _ = cli.summary_table(result, None)  # a partial export's summary: the skip as a row
+    console = Console(file=io.StringIO(), width=400)
+    console.print(table)
+    assert isinstance(console.file, io.StringIO)
+    shown = console.file.getvalue()
+    assert "partial[/dir]" in shown
+    row = next(line for line in shown.splitlines() if "voices" in line)
     assert "skipped" in row
     assert "LiveVox refused voices.list: " in row
     assert_literal(row)

@@ -6,12 +6,13 @@ import asyncio
 import math
 from pathlib import Path
 
+import attrs
 import orjson
 import pytest
 from export_support import Export, read_jsonl
 
 from livevox_async import ExportError, LiveVox
-from livevox_async.tenant import Progress, export_configuration
+from livevox_async.tenant import Manifest, Progress, export_configuration
 from livevox_async.tenant._export_plan import export_plan
 from livevox_async.testing import Simulator
 
@@ -22,8 +23,8 @@ async def test_export_equals_the_simulators_data(
     export: Export, livevox_sim: Simulator, tmp_path: Path
 ) -> None:
     result = await export(tmp_path / "out")
-    families = result.manifest["families"]
-    assert result.manifest["skipped"] == {}
+    families = result.manifest.families
+    assert result.manifest.skipped == {}
     assert set(families) == {p.name for p in export_plan()}
     for plan in export_plan():
         if plan.list_op is None:
@@ -31,12 +32,12 @@ async def test_export_equals_the_simulators_data(
         records = read_jsonl(tmp_path / "out" / f"{plan.name}.jsonl")
         truth = livevox_sim.state.records(plan.name)
         assert [r["id"] for r in records] == [t[plan.id_key] for t in truth], plan.name
-        assert families[plan.name]["count"] == len(truth)
+        assert families[plan.name].count == len(truth)
         read = f"{plan.name}.read"
         if any(op.id == read for op in plan.details):
             assert [r[read] for r in records] == truth, plan.name
     clients = read_jsonl(tmp_path / "out" / "clients.jsonl")
-    assert [c["id"] for c in clients] == [result.manifest["client_id"]]
+    assert [c["id"] for c in clients] == [result.manifest.client_id]
     client_reads = [
         "clients.read_internal",
         "clients.read_settings",
@@ -53,7 +54,7 @@ async def test_export_makes_the_minimum_number_of_requests(
     result = await export(tmp_path / "out")
     expected_total = 0
     for plan in export_plan():
-        count = result.manifest["families"][plan.name]["count"]
+        count = result.manifest.families[plan.name].count
         if plan.list_op is None:
             expected = len(plan.details)
         elif plan.info_op is not None:
@@ -62,26 +63,27 @@ async def test_export_makes_the_minimum_number_of_requests(
             expected = 2 + max(1, math.ceil(count / 1000)) + count * len(plan.details)
         else:
             expected = max(1, math.ceil(count / 1000)) + count * len(plan.details)
-        assert result.manifest["families"][plan.name]["requests"] == expected, plan.name
+        assert result.manifest.families[plan.name].requests == expected, plan.name
         expected_total += expected
     sent = [e for e in livevox_sim.request_log if e.operation not in ("session.login", "session.logout")]
-    assert len(sent) == expected_total == result.manifest["totals"]["requests"]
-    assert result.manifest["totals"]["retries"] == 0
+    assert len(sent) == expected_total == result.manifest.totals.requests
+    assert result.manifest.totals.retries == 0
 
 
 async def test_two_exports_are_byte_identical(export: Export, tmp_path: Path) -> None:
     first = await export(tmp_path / "a")
     second = await export(tmp_path / "b")
-    for name, family in first.manifest["families"].items():
-        assert (tmp_path / "a" / family["file"]).read_bytes() == (
-            tmp_path / "b" / family["file"]
-        ).read_bytes(), name
-    strip = {"started", "finished"}
-    a = {k: v for k, v in first.manifest.items() if k not in strip}
-    b = {k: v for k, v in second.manifest.items() if k not in strip}
-    a["totals"].pop("seconds")
-    b["totals"].pop("seconds")
-    assert a == b
+    for name, family in first.manifest.families.items():
+        assert (tmp_path / "a" / family.file).read_bytes() == (tmp_path / "b" / family.file).read_bytes(), (
+            name
+        )
+
+    def untimed(manifest: Manifest) -> Manifest:
+        return attrs.evolve(
+            manifest, started="", finished="", totals=attrs.evolve(manifest.totals, seconds=0.0)
+        )
+
+    assert untimed(first.manifest) == untimed(second.manifest)
 
 
 async def test_cancelled_export_resumes_without_refetching(
@@ -112,11 +114,9 @@ async def test_cancelled_export_resumes_without_refetching(
     lists_before = sum(1 for e in livevox_sim.request_log if e.operation == "agents.list")
     livevox_sim.request_log.clear()
     resumed = await export(out, families=["agents", "services"], resume=True)
-    for name, family in reference.manifest["families"].items():
-        assert (out / family["file"]).read_bytes() == (
-            tmp_path / "reference" / family["file"]
-        ).read_bytes(), name
-        assert resumed.manifest["families"][name]["sha256"] == family["sha256"]
+    for name, family in reference.manifest.families.items():
+        assert (out / family.file).read_bytes() == (tmp_path / "reference" / family.file).read_bytes(), name
+        assert resumed.manifest.families[name].sha256 == family.sha256
     reread = {int(e.path.rsplit("/", 1)[1]) for e in livevox_sim.request_log if e.operation == "agents.read"}
     assert reread.isdisjoint(written)
     assert lists_before >= 1
@@ -128,7 +128,7 @@ async def test_agent_session_skips_what_it_may_not_read(
 ) -> None:
     result = await export(tmp_path / "out", credentials=livevox_sim.agent_credentials())
     skipped = result.skipped
-    assert set(result.manifest["families"]) == {
+    assert set(result.manifest.families) == {
         "agents",
         "call_centers",
         "screen_pops",
@@ -164,8 +164,10 @@ async def test_manifest_describes_the_files(export: Export, tmp_path: Path) -> N
     import hashlib
 
     result = await export(tmp_path / "out", families=["term_codes", "voices"])
-    manifest = orjson.loads((tmp_path / "out" / "manifest.json").read_bytes())
-    assert manifest == result.manifest
+    written = (tmp_path / "out" / "manifest.json").read_bytes()
+    assert written == result.manifest.to_json()
+    assert Manifest.from_json(written, "manifest.json") == result.manifest
+    manifest = orjson.loads(written)
     for family in manifest["families"].values():
         data = (tmp_path / "out" / family["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == family["sha256"]
@@ -189,4 +191,4 @@ async def test_audit_log_export_for_a_date_range(
     expected = sorted((e for e in entries if start_ms <= e["timestamp"] <= end_ms), key=lambda e: e["id"])
     assert [r["audit_log.search"] for r in exported] == expected
     assert [r["id"] for r in exported] == sorted(r["id"] for r in exported)
-    assert result.manifest["families"]["audit_log"]["count"] == len(expected) > 0
+    assert result.manifest.families["audit_log"].count == len(expected) > 0

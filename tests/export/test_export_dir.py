@@ -61,7 +61,7 @@ async def test_a_lock_held_by_another_process_refuses_the_export(
         await holder.wait()
     # The lock file the other process left is not export data: the directory is empty.
     result = await export(out, families=["voices"])
-    assert result.manifest["families"]["voices"]["count"] == 10
+    assert result.manifest.families["voices"].count == 10
     assert sorted(os.listdir(out)) == ["manifest.json", "voices.jsonl"]
 
 
@@ -76,7 +76,7 @@ async def test_two_exports_into_one_directory_at_once(export: Export, tmp_path: 
     assert (len(finished), len(refused)) == (1, 1), outcomes
     assert re.match(busy(out), str(refused[0]))
     same_files(finished[0], reference)
-    assert finished[0].manifest["families"]["agents"]["count"] == 250
+    assert finished[0].manifest.families["agents"].count == 250
 
 
 async def test_two_resumes_of_one_directory_at_once(

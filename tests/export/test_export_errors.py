@@ -73,7 +73,7 @@ def _truncate(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
-DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
+DAMAGE: dict[str, tuple[Callable[[Path], object], str]] = {
     "truncated": (_truncate, r"state\.json is not valid JSON \(.+\)"),
     "not an object": (lambda p: p.write_bytes(b"[]"), r"state\.json is not a JSON object"),
     "deleted": (lambda p: p.unlink(), r"state\.json is missing"),

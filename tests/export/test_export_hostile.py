@@ -11,7 +11,7 @@ import pytest
 from export_support import read_jsonl
 
 from livevox_async import ExportError, LiveVox, PaginationError, RetryPolicy
-from livevox_async.tenant import Progress, diff_exports, export_configuration
+from livevox_async.tenant import ManifestListing, Progress, diff_exports, export_configuration
 from livevox_async.testing import ListQuirks, Simulator, TenantSize
 from livevox_async.testing.pytest_plugin import SimulatorFactory
 
@@ -35,15 +35,11 @@ async def test_capped_pages_export_every_agent_once(
     result = await _export(sim, tmp_path / "out", families=["agents"])
     lines = read_jsonl(tmp_path / "out" / "agents.jsonl")
     assert [line["id"] for line in lines] == _ids(sim)
-    family = result.manifest["families"]["agents"]
-    assert family["count"] == 600
-    assert family["listing"] == {
-        "info_size": 600,
-        "listed": 600,
-        "repeated_ids_dropped": 0,
-        "short_pages": 5,
-        "disagreements": [],
-    }
+    family = result.manifest.families["agents"]
+    assert family.count == 600
+    assert family.listing == ManifestListing(
+        info_size=600, listed=600, repeated_ids_dropped=0, short_pages=5, disagreements=[]
+    )
 
 
 async def test_overlapping_pages_and_a_lying_info_change_nothing(
@@ -54,9 +50,10 @@ async def test_overlapping_pages_and_a_lying_info_change_nothing(
     sim.list_quirks = ListQuirks(overlap=3, page_cap=50, info_size=0)
     result = await _export(sim, tmp_path / "hostile", families=["agents", "services"])
     assert [line["id"] for line in read_jsonl(tmp_path / "hostile" / "agents.jsonl")] == _ids(sim)
-    listing = result.manifest["families"]["agents"]["listing"]
-    assert listing["repeated_ids_dropped"] == 3  # offset 50 answered from 47; later pages are contiguous
-    assert listing["disagreements"] == ["/info announced 0 items; the list held 600"]
+    listing = result.manifest.families["agents"].listing
+    assert listing is not None
+    assert listing.repeated_ids_dropped == 3  # offset 50 answered from 47; later pages are contiguous
+    assert listing.disagreements == ["/info announced 0 items; the list held 600"]
     assert diff_exports(tmp_path / "polite", tmp_path / "hostile").families == {}
 
 
@@ -93,10 +90,10 @@ async def test_objects_that_vanish_are_recorded_and_resume_goes_over_them(
     # The page of 600 lost its first two agents once answered; /info's lastModified moved, so
     # the family was listed again (which cost two more): four listed agents were gone by their reads.
     assert _ids(sim) == listed[4:]
-    family = result.manifest["families"]["agents"]
-    assert family["vanished"] == listed[:4]
-    assert family["count"] == 596
-    assert result.manifest["totals"]["vanished"] == 4
+    family = result.manifest.families["agents"]
+    assert family.vanished == listed[:4]
+    assert family.count == 596
+    assert result.manifest.totals.vanished == 4
     assert [line["id"] for line in read_jsonl(tmp_path / "out" / "agents.jsonl")] == listed[4:]
 
 
@@ -106,13 +103,12 @@ async def test_objects_created_while_listing_are_included_or_reported(
     sim = await livevox_sim_factory(size=SMALL)
     sim.list_quirks = ListQuirks(families=frozenset({"agents"}), appear_per_page=1)
     result = await _export(sim, tmp_path / "out", families=["agents"])
-    family = result.manifest["families"]["agents"]
+    family = result.manifest.families["agents"]
     # The first pass (one page) added one agent: /info's lastModified moved, so the family was
     # listed again and the new agent included; that second pass added another one, reported.
-    assert family["count"] == 601
-    assert family["listing"]["disagreements"] == [
-        "the family changed while it was listed; objects may be missing"
-    ]
+    assert family.count == 601
+    assert family.listing is not None
+    assert family.listing.disagreements == ["the family changed while it was listed; objects may be missing"]
     assert [line["id"] for line in read_jsonl(tmp_path / "out" / "agents.jsonl")] == _ids(sim)[:601]
 
 
@@ -122,13 +118,16 @@ async def test_a_family_empty_by_404_is_marked_in_the_manifest(
     sim = await livevox_sim_factory(size=SMALL)
     sim.list_quirks = ListQuirks(empty_404=True)
     result = await _export(sim, tmp_path / "out", families=["agent_skills", "agents"])
-    families = result.manifest["families"]
-    assert families["agent_skills"]["count"] == 0
-    assert families["agent_skills"]["empty_by_404"] is True
-    assert "empty_by_404" not in families["agents"]
+    families = result.manifest.families
+    assert families["agent_skills"].count == 0
+    assert families["agent_skills"].empty_by_404 is True
+    assert families["agents"].empty_by_404 is False
+    written = json.loads((tmp_path / "out" / "manifest.json").read_bytes())["families"]
+    assert written["agent_skills"]["empty_by_404"] is True
+    assert "empty_by_404" not in written["agents"]
     sim.list_quirks = ListQuirks()
     polite = await _export(sim, tmp_path / "polite", families=["agent_skills"])
-    assert "empty_by_404" not in polite.manifest["families"]["agent_skills"]
+    assert polite.manifest.families["agent_skills"].empty_by_404 is False
 
 
 async def test_big_integers_and_deep_records_are_written_exactly(

@@ -54,7 +54,7 @@ async def test_export_under_faults_is_byte_identical_to_a_clean_one(
     async with LiveVox(creds, base_url=sim.base_url) as lv:  # exports only read: the tenant stays as is
         watch.sessions(lv)  # from now on, every session id the client gets
         clean = await export_configuration(lv, tmp_path / "clean")
-    assert clean.manifest["totals"]["retries"] == 0
+    assert clean.manifest.totals.retries == 0
     start = len(sim.request_log)
 
     sim.faults = FaultPlan(rate=0.05, kinds=FAULT_MIX, seed=EXPORT_SEED, slow_seconds=SLOW_SECONDS)
@@ -82,12 +82,12 @@ async def test_export_under_faults_is_byte_identical_to_a_clean_one(
 
     # The files: byte for byte those of the clean export.
     clean_files, faulted_files = family_files(tmp_path / "clean"), family_files(tmp_path / "faulted")
-    assert set(faulted_files) == set(clean_files) == {f["file"] for f in clean.manifest["families"].values()}
+    assert set(faulted_files) == set(clean_files) == {f.file for f in clean.manifest.families.values()}
     for name, data in clean_files.items():
         assert faulted_files[name] == data, name
-    for name, family in clean.manifest["families"].items():
-        assert faulted.manifest["families"][name]["sha256"] == family["sha256"], name
-    assert faulted.manifest["skipped"] == clean.manifest["skipped"] == {}
+    for name, family in clean.manifest.families.items():
+        assert faulted.manifest.families[name].sha256 == family.sha256, name
+    assert faulted.manifest.skipped == clean.manifest.skipped == {}
 
     # The faults did happen: every kind, about 5 % of the requests, and one expiry mid-export.
     faults = Counter(entry.fault for entry in log if entry.fault is not None)
@@ -106,7 +106,7 @@ async def test_export_under_faults_is_byte_identical_to_a_clean_one(
     assert stats.retries == faults.total() + late
     assert stats.relogins == 1
     assert len(unauthorized) <= 16
-    assert faulted.manifest["totals"]["retries"] == faults.total() + late
+    assert faulted.manifest.totals.retries == faults.total() + late
 
     # Nothing that is not idempotent was sent; the login went once at the start and once,
     # single-flight, after the expiry — however many calls saw the 401.
