@@ -233,3 +233,8 @@ async def test_a_key_holding_a_reference_shows_the_referenced_key_when_exported(
         "term_codes: 0 added, 1 removed, 0 changed",
         "  - 1200001",
     ]
+
+
+def test_the_docs_show_these_exact_lines() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "export.md").read_text(encoding="utf-8")
+    assert "```text\n" + "\n".join(ADDED_LINES) + "\n```" in page
