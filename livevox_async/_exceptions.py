@@ -26,7 +26,8 @@ Every error carries the operation id (`agents.read`), the HTTP method and a *red
 path (session ids are cut out of Session API paths), and, where there was an answer, the
 status, LiveVox's `code`/`message` and the request id the SDK sent in
 `LV_REQUEST_TRACKING_ID`. No error's `str` or `repr` ever holds a password, an access
-token or a session id.
+token or a session id. Every error survives `pickle` and `copy` (multiprocessing,
+Celery, pytest-xdist) as the same class with the same `str` and attributes.
 
     >>> from livevox_async import NotFoundError
     >>> try:                                                  # doctest: +SKIP
@@ -40,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal, TypedDict, Unpack
+from typing import Any, Literal, TypedDict, Unpack
 from urllib.parse import quote
 
 SessionKind = Literal["agent", "user"]
@@ -112,6 +113,18 @@ class LiveVoxError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled and copied as its class, `args` and attributes (`__init__` is not run again:
+        every class takes its own keywords). What is pickled is what `str` shows: redacted."""
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type[LiveVoxError], args: tuple[Any, ...]) -> LiveVoxError:
+    """An unpickled or copied error before its attributes are set back (`__reduce__`)."""
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's `__new__` (TimeoutError's) leaves them to `__init__`
+    return error
 
 
 class ConfigurationError(LiveVoxError, ValueError):
