@@ -1,15 +1,16 @@
 """Sending one HTTP request with aiohttp, and nothing else.
 
 `HttpTransport` owns the aiohttp `ClientSession` (one connection pool shared by every
-LiveVox session of a client) and turns every aiohttp failure into this SDK's
-`TransportError` family at this boundary: aiohttp's exceptions carry URLs and, in their
-`repr`, request headers (`LV-Session`, `LV-Access`), so none of them escapes, not even
-as a chained cause.
+LiveVox session of a client; our `User-Agent` on every request) and turns every aiohttp
+failure into this SDK's `TransportError` family at this boundary: aiohttp's exceptions
+carry URLs and, in their `repr`, request headers (`LV-Session`, `LV-Access`), so none of
+them escapes, not even as a chained cause.
 """
 
 from __future__ import annotations
 
 import errno
+import platform
 import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -57,6 +58,17 @@ class RequestContext:
     request_id: str
 
 
+def user_agent() -> str:
+    """`livevox-async/<version> aiohttp/<version> python/<major.minor.micro>`: on every request.
+
+    >>> user_agent().split(" ")[0].startswith("livevox-async/")
+    True
+    """
+    from . import __version__  # the one version source; imported here, as the package imports us
+
+    return f"livevox-async/{__version__} aiohttp/{aiohttp.__version__} python/{platform.python_version()}"
+
+
 class HttpTransport:
     """One aiohttp session and connector; `send` is the only way out."""
 
@@ -101,7 +113,7 @@ class HttpTransport:
             json_serialize=None,  # type: ignore[arg-type]  # bodies are always bytes from orjson
             raise_for_status=False,
             auto_decompress=True,
-            skip_auto_headers=("User-Agent",),
+            headers={"User-Agent": user_agent()},  # merged into each request by aiohttp
         )
         # aiohttp resends a GET/PUT/DELETE once by itself when a reused connection drops
         # before the answer; that would bypass RequestOptions(retry=False), the retry
