@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import re
 import ssl
 import time
 import uuid
@@ -48,7 +49,9 @@ from ._exceptions import (
     DecodeError,
     LiveVoxError,
     NotFoundError,
+    ReadTimeout,
     TransportError,
+    amended,
 )
 from ._generated import models
 from ._generated.operations import OPERATIONS, SESSION_LOGIN, SESSION_LOGOUT
@@ -60,7 +63,7 @@ from ._pagination import Page, Paginator, id_reader
 from ._rate_limiter import Clock, LimiterStats, LoopClock, TokenBucket
 from ._raw_request import request_operation
 from ._resource import NO_ARGS
-from ._response import api_error, decode_json, decode_model, decode_page, throttle_error
+from ._response import api_error, decode_json, decode_model, decode_page, lost_answer, throttle_error
 from ._retry import (
     AttemptState,
     Decision,
@@ -80,6 +83,9 @@ from ._wire import WireAnswer, decode_wire
 T = TypeVar("T")
 Decode = Callable[[HttpResponse, RequestContext], T]
 
+BAD_NAME_OR_PASSWORD = re.compile(r"user ?name|password", re.IGNORECASE)
+"""A login refusal naming the user or the password (LiveVox: "invalid client name, user
+name or password"), not the access token or a lock."""
 DEFAULT_MAX_BODY_SIZE = 64 * 2**20
 """64 MiB: the default `max_body_size`."""
 
@@ -294,7 +300,7 @@ class LiveVox(Resources):
                 user_id=result.user_id,
                 days_until_password_expires=None if days is UNSET else days,
             )
-        raise _login_refused(refused)  # outside the except: no context to carry along
+        raise _login_refused(refused, c)  # outside the except: no context to carry along
 
     async def _logout(self, session: LiveVoxSession, session_id: str) -> None:
         try:
@@ -360,10 +366,11 @@ class LiveVox(Resources):
         if deadline is None:
             return await self._attempt_loop(op, session, path, query, payload, options, decode)
         try:
-            async with asyncio.timeout(deadline):
+            async with asyncio.timeout(deadline) as scope:
                 return await self._attempt_loop(op, session, path, query, payload, options, decode)
-        except TimeoutError:
-            pass
+        except TimeoutError as exc:
+            if isinstance(exc, ReadTimeout) and not scope.expired():
+                raise  # an attempt's own timeout, within the deadline
         raise DeadlineExceeded(  # outside the except: no chain of cancelled waits behind it
             f"no answer within the call's deadline of {deadline:g}s", operation=op.id, method=op.method
         )
@@ -490,7 +497,7 @@ class LiveVox(Resources):
     ) -> AttemptState:
         """Carry out the retry policy's decision: wait, or renew the session; or raise."""
         if isinstance(decision, GiveUp):
-            raise self._failure(call, outcome, decision)
+            raise self._failure(call, outcome, state, decision)
         after = state.after(decision)
         if isinstance(decision, RetryAfter):
             if not decision.throttle:
@@ -502,10 +509,15 @@ class LiveVox(Resources):
             await self._relogin(call.op, call.session, outcome.session_id)
         return after
 
-    def _failure(self, call: _Prepared, outcome: Outcome[Any], decision: GiveUp) -> LiveVoxError:
-        """The error a call gives up with."""
+    def _failure(
+        self, call: _Prepared, outcome: Outcome[Any], state: AttemptState, decision: GiveUp
+    ) -> LiveVoxError:
+        """The error a call gives up with: a lost answer's says whether the call may have happened."""
         if outcome.error is not None:
-            return outcome.error
+            error: LiveVoxError = outcome.error
+            if isinstance(error, ReadTimeout):
+                error = self._timed_out(error, state)
+            return error if call.op.idempotent else lost_answer(call.op, error)
         op, session, response, context = call.op, call.session, outcome.response, outcome.context
         assert response is not None
         assert context is not None
@@ -514,6 +526,14 @@ class LiveVox(Resources):
                 op, response, context, secrets=session.secrets(), retry_after=outcome.retry_after
             )
         return api_error(op, response, context, credentials=session.credentials, secrets=session.secrets())
+
+    def _timed_out(self, error: ReadTimeout, state: AttemptState) -> ReadTimeout:
+        """The last attempt's timeout, saying how many attempts the call made and how long it took."""
+        attempts, elapsed = state.attempts, self._clock.now() - state.started
+        shown = f"{attempts} attempt" if attempts == 1 else f"{attempts} attempts"
+        timed_out = amended(error, f"gave up after {shown} in {elapsed:.2f}s")
+        timed_out.attempts, timed_out.elapsed = attempts, elapsed
+        return timed_out
 
     @staticmethod
     def _headers(call: _Prepared, context: RequestContext, session_id: str | None) -> dict[str, str]:
@@ -620,11 +640,16 @@ def _bucket_per_token(
     return bucket_for
 
 
-def _login_refused(exc: AuthenticationError) -> AuthenticationError:
-    """LiveVox's refusal of a login, saying what to check (its message is redacted already)."""
+def _login_refused(exc: AuthenticationError, credentials: Credentials) -> AuthenticationError:
+    """LiveVox's refusal of a login, saying what to check (its message is redacted already).
+
+    Refused as a bad name or password, a user login (not `agent=True`) may be an agent's.
+    """
+    said = f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""
+    bad_name = exc.lv_message is None or BAD_NAME_OR_PASSWORD.search(exc.lv_message) is not None
+    hint = "; if these are agent credentials, pass agent=True" if bad_name and not credentials.agent else ""
     return AuthenticationError(
-        "LiveVox refused the login: check the access token, client name, user name and password"
-        + (f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""),
+        f"LiveVox refused the login: check the access token, client name, user name and password{said}{hint}",
         status=exc.status,
         code=exc.code,
         lv_message=exc.lv_message,

@@ -14,7 +14,7 @@ import platform
 import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 import attrs
@@ -83,6 +83,10 @@ class HttpTransport:
         trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         self.base_url = base_url
+        parts = urlsplit(base_url)
+        self.host = parts.hostname or ""
+        """The host connected to (named in a `ConnectError`)."""
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
         self.max_body_size = max_body_size
         self._max_connections = max_connections
         self._connect_timeout = connect_timeout
@@ -150,17 +154,12 @@ class HttpTransport:
                 timeout=self._timeout(timeout),
                 allow_redirects=False,
             ) as response:
-                length = response.content_length
-                plain = "Content-Encoding" not in response.headers  # else aiohttp inflates it
-                if length is not None and length <= self.max_body_size and plain:
-                    payload = await response.read()  # aiohttp reads exactly the announced bytes
-                else:
-                    payload = await self._read_capped(response, context)
+                payload = await self._body(response, context)
                 return HttpResponse(status=response.status, headers=response.headers, body=payload)
         except aiohttp.ConnectionTimeoutError:
-            error: TransportError = ConnectError("connecting to LiveVox timed out", **_fields(context))
+            error: TransportError = self._connect_error("connecting to LiveVox at {} timed out", context)
         except aiohttp.ClientConnectorError as exc:
-            error = ConnectError(f"could not connect to LiveVox ({_os_reason(exc)})", **_fields(context))
+            error = self._connect_error(f"could not connect to LiveVox at {{}} ({_os_reason(exc)})", context)
         except (aiohttp.SocketTimeoutError, TimeoutError):
             error = ReadTimeout(f"LiveVox did not answer within {timeout:g}s", **_fields(context))
         except aiohttp.ClientPayloadError:
@@ -178,6 +177,19 @@ class HttpTransport:
         except aiohttp.ClientError as exc:
             error = TransportError(f"HTTP request failed ({type(exc).__name__})", **_fields(context))
         raise error
+
+    def _connect_error(self, message: str, context: RequestContext) -> ConnectError:
+        """`message` with `{}` filled with the host and port: never the URL (no path, no query)."""
+        where = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+        return ConnectError(message.format(where), host=self.host, port=self.port, **_fields(context))
+
+    async def _body(self, response: aiohttp.ClientResponse, context: RequestContext) -> bytes:
+        """The whole body; read in one go when announced, uncompressed and within the cap."""
+        length = response.content_length
+        plain = "Content-Encoding" not in response.headers  # else aiohttp inflates it
+        if length is not None and length <= self.max_body_size and plain:
+            return await response.read()  # aiohttp reads exactly the announced bytes
+        return await self._read_capped(response, context)
 
     async def _read_capped(self, response: aiohttp.ClientResponse, context: RequestContext) -> bytes:
         """A body that may pass `max_body_size`; `ResponseTooLarge` as soon as it does.

@@ -19,7 +19,8 @@ from multidict import CIMultiDict, CIMultiDictProxy
 import livevox_async
 import livevox_async.tenant  # its errors join the tree
 from livevox_async import OPERATIONS, Credentials, LiveVoxError, _exceptions
-from livevox_async._response import api_error, throttle_error
+from livevox_async._exceptions import amended
+from livevox_async._response import api_error, lost_answer, throttle_error
 from livevox_async._transport import HttpResponse, RequestContext
 
 
@@ -48,6 +49,8 @@ SAMPLES: dict[str, Any] = {
     "lv_message": "LiveVox said no",
     "content_type": "text/html",
     "length": 17,
+    "host": "api.na6.livevox.com",
+    "port": 443,
 }
 WHERE = {"operation": "agents.read", "method": "GET", "path": "/configuration/agents/7", "request_id": "r-1"}
 COPIES: dict[str, Callable[[Any], Any]] = {
@@ -111,6 +114,19 @@ def test_a_raised_error_pickles_without_its_traceback_or_context() -> None:
     again = pickle.loads(pickle.dumps(caught))
     assert (again.__traceback__, again.__cause__) == (None, None)
     assert str(again) == str(caught)
+
+
+@pytest.mark.parametrize("how", COPIES)
+def test_what_the_client_adds_survives(how: str) -> None:
+    timed_out = amended(sample(livevox_async.ReadTimeout), "gave up after 3 attempts in 1.50s")
+    timed_out.attempts, timed_out.elapsed = 3, 1.5
+    lost = lost_answer(OPERATIONS["term_codes.create"], sample(livevox_async.ConnectionLost))
+    for error in (timed_out, lost):
+        again = COPIES[how](error)
+        assert shape(again) == shape(error)
+    assert (COPIES[how](timed_out).attempts, COPIES[how](timed_out).elapsed) == (3, 1.5)
+    assert COPIES[how](lost).outcome_unknown is True
+    assert "by its service_id and name with lv.term_codes.list()" in str(COPIES[how](lost))
 
 
 SECRET_PASSWORD = "Hunter2-pickled!"
