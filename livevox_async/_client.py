@@ -62,7 +62,7 @@ from ._options import RequestOptions, positive_seconds
 from ._pagination import Page, Paginator, id_reader
 from ._rate_limiter import Clock, LimiterStats, LoopClock, TokenBucket
 from ._raw_request import request_operation
-from ._resource import NO_ARGS
+from ._resource import NO_ARGS, Runtime
 from ._response import api_error, decode_json, decode_model, decode_page, lost_answer, throttle_error
 from ._retry import (
     AttemptState,
@@ -95,6 +95,23 @@ def default_is_throttle(response: HttpResponse) -> bool:
     return response.status in (429, 503)
 
 
+@attrs.frozen
+class SessionStats:
+    """One LiveVox session of a client, as `ClientStats.sessions` shows it (no secret)."""
+
+    kind: str
+    """`"user"` or `"agent"`."""
+    user: str
+    """`client name/user name`."""
+    logged_in: bool
+    logins: int
+    """Logins that succeeded (the first one and each renewal)."""
+    in_flight: int
+    """Calls using it now (waiting for a token or sent)."""
+    limiter: str
+    """The name of its access token's limiter in `ClientStats.limiters`."""
+
+
 @attrs.define
 class ClientStats:
     """Counters of a client since it opened."""
@@ -107,6 +124,10 @@ class ClientStats:
     """Logins after an expiry: one per expiry, however many calls saw its 401."""
     limiters: dict[str, LimiterStats] = attrs.field(factory=dict)
     """Per access token (shown as `token 1`, `token 2`, … in pool order)."""
+    sessions: tuple[SessionStats, ...] = ()
+    """Per LiveVox session, in pool order."""
+    connections_in_use: int | None = None
+    """Pooled HTTP connections lent to a request now; None while the client is not open."""
 
 
 @attrs.define(slots=True)  # not frozen: one is made per call, and a frozen init costs 4x
@@ -198,8 +219,8 @@ class LiveVox(Resources):
         self._pool = SessionPool(creds, bucket_for=bucket_for, login=self._login, logout=self._logout)
         self._stats = ClientStats()
         self._state = "new"
-        self.runtime = Runtime(self)
-        """The documented seam under the resources: see `Runtime`."""
+        self.runtime = ClientRuntime(self)
+        """The documented seam under the resources: see `ClientRuntime`."""
         self._bind_resources(self.runtime)
         self.session = SessionApi(self._pool, self.runtime, self._send_on)
         """The Session API for this client's own login: `validate`, `change_password`, …"""
@@ -233,11 +254,19 @@ class LiveVox(Resources):
     # -- information -------------------------------------------------------------
 
     def stats(self) -> ClientStats:
-        """Counters so far, with each limiter's state."""
+        """Counters so far, with each limiter's and each session's state: a snapshot."""
         limiters = {}
+        sessions = []
         for session in self._pool.sessions:
-            limiters[self._bucket_names[id(session.bucket)]] = session.bucket.stats()
-        return attrs.evolve(self._stats, limiters=limiters)
+            name = self._bucket_names[id(session.bucket)]
+            limiters[name] = session.bucket.stats()
+            sessions.append(_session_stats(session, name))
+        return attrs.evolve(
+            self._stats,
+            limiters=limiters,
+            sessions=tuple(sessions),
+            connections_in_use=self._transport.connections_in_use(),
+        )
 
     async def client_id(self) -> int:
         """The LiveVox client id of the first session (logging it in if needed)."""
@@ -266,7 +295,7 @@ class LiveVox(Resources):
     ) -> Any:
         """Any LiveVox call by verb and unversioned path; the answer's JSON (None when empty).
 
-        The way around a missing or wrong operation; see `Runtime.request`.
+        The way around a missing or wrong operation; see `ClientRuntime.request`.
 
             raw = await lv.request("GET", "/configuration/agents/17")
             page = await lv.request("GET", "/configuration/campaigns", query={"count": 10, "offset": 0})
@@ -625,6 +654,13 @@ def _check_limits(
         raise ConfigurationError(f"max_body_size must be a number of bytes > 0, got {max_body_size!r}")
 
 
+def _session_stats(session: LiveVoxSession, limiter: str) -> SessionStats:
+    c = session.credentials
+    logged_in = session.login is not None
+    user = f"{c.client_name}/{c.user_name}"
+    return SessionStats(session.kind, user, logged_in, session.logins, session.in_flight, limiter)
+
+
 def _bucket_per_token(
     rate: float | None, burst: float, adaptive: bool, clock: Clock, names: dict[int, str]
 ) -> Callable[[Credentials], TokenBucket]:
@@ -701,11 +737,13 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
-class Runtime:
-    """The seam under the generated resources, public for the export, plan and users' code.
+class ClientRuntime(Runtime):
+    """`lv.runtime`: the seam under the generated resources, public for the export, plan and
+    users' code. It implements `Runtime` (the methods generated code calls, documented there)
+    and adds `fetch_json`, `request`, `preflight`, `api_version` and `base_url`.
 
-    `lv.runtime` sends any `Operation` of the table through the client's sessions,
-    limiter, retries and typed errors:
+    It sends any `Operation` of the table through the client's sessions, limiter, retries
+    and typed errors:
 
         info = OPERATIONS["agents.info"]
         listed = await lv.runtime.fetch(info, ListInfo)
@@ -718,12 +756,17 @@ class Runtime:
         self._client = client
 
     def __repr__(self) -> str:
-        return f"<Runtime of {self._client!r}>"
+        return f"<ClientRuntime of {self._client!r}>"
 
     @property
     def api_version(self) -> str | None:
         """The API version in every path, or None."""
         return self._client.api_version
+
+    @property
+    def base_url(self) -> str:
+        """Scheme and host every request goes to (`https://api.na6.livevox.com`)."""
+        return self._client._transport.base_url
 
     def preflight(self, op: Operation) -> str | None:
         """Why this client may not call `op` (refused locally), or None when some session may."""
@@ -739,7 +782,6 @@ class Runtime:
         body: Any = None,
         options: RequestOptions | None = None,
     ) -> T:
-        """Send `op` and decode its 200 body into `model`."""
         return await self._client._call(
             op, path, query, body, options, lambda r, c: decode_model(op, r, c, model)
         )
@@ -764,11 +806,6 @@ class Runtime:
         body: Any = None,
         options: RequestOptions | None = None,
     ) -> WireAnswer:
-        """Send `op` and return its success answer undecoded: status and parsed JSON (None if empty).
-
-        What `lv.raw.<family>.<method>(...)` and the probe use: no model between LiveVox
-        and the caller, so a key the schema names wrongly never hides the data.
-        """
         return await self._client._call(op, path, query, body, options, lambda r, c: decode_wire(op, r, c))
 
     async def request(
@@ -801,7 +838,6 @@ class Runtime:
         body: Any = None,
         options: RequestOptions | None = None,
     ) -> int:
-        """Send `op` and return the id of the created object (`201 {"id": n}`)."""
         created = await self._client._call(
             op, path, query, body, options, lambda r, c: decode_model(op, r, c, models.Created)
         )
@@ -816,7 +852,6 @@ class Runtime:
         body: Any = None,
         options: RequestOptions | None = None,
     ) -> None:
-        """Send `op`, which answers without a body (204)."""
         await self._client._call(op, path, query, body, options, lambda r, c: None)
 
     def paginate(
@@ -831,7 +866,6 @@ class Runtime:
         max_items: int | None = None,
         options: RequestOptions | None = None,
     ) -> Paginator[T]:
-        """A lazy iterator over every item of a list or search operation."""
         call = self._client._call
 
         async def fetch_page(offset: int, count: int) -> Page[T]:

@@ -125,6 +125,15 @@ class HttpTransport:
         # public switch for it (3.14), hence the private attribute.
         self._session._retry_connection = False
 
+    def connections_in_use(self) -> int | None:
+        """Pooled connections lent to a request now; None while not open.
+
+        aiohttp has no public count (3.14): its connector's set of acquired connections is read.
+        """
+        if self._session is None or self._session.connector is None:
+            return None
+        return len(self._session.connector._acquired)
+
     async def close(self) -> None:
         if self._session is not None:
             session, self._session = self._session, None

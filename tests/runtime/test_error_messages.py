@@ -33,7 +33,7 @@ from livevox_async import (
     RetryPolicy,
 )
 from livevox_async.models import AgentCreate, TermCodeCategoryCreate
-from livevox_async.testing import Simulator
+from livevox_async.testing import FaultKind, Simulator
 
 QUICK = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_cap=0.001)
 
@@ -45,7 +45,7 @@ QUICK = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_cap=0.001)
     [("reset", ConnectionLost), ("truncate", ConnectionLost), ("malformed_json", DecodeError)],
 )
 async def test_a_create_whose_answer_was_lost_may_have_happened(
-    fault: str, error: type[LiveVoxError], livevox_sim: Simulator, make_client: Callable[..., LiveVox]
+    fault: FaultKind, error: type[LiveVoxError], livevox_sim: Simulator, make_client: Callable[..., LiveVox]
 ) -> None:
     name = f"lost to {fault}"
     livevox_sim.faults.script(fault, operation="term_code_categories.create")
@@ -89,7 +89,7 @@ async def test_an_agent_create_names_its_natural_key_and_the_search(
 
 @pytest.mark.parametrize("fault", ["reset", "truncate", "malformed_json"])
 async def test_a_read_whose_answer_was_lost_is_not_in_doubt(
-    fault: str, livevox_sim: Simulator, make_client: Callable[..., LiveVox]
+    fault: FaultKind, livevox_sim: Simulator, make_client: Callable[..., LiveVox]
 ) -> None:
     livevox_sim.faults.script(fault, operation="agents.info")
     async with make_client() as lv:

@@ -11,7 +11,7 @@ import copy
 import inspect
 import pickle
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -22,6 +22,8 @@ from livevox_async import OPERATIONS, Credentials, LiveVoxError, _exceptions
 from livevox_async._exceptions import amended
 from livevox_async._response import api_error, lost_answer, throttle_error
 from livevox_async._transport import HttpResponse, RequestContext
+
+E = TypeVar("E", bound=LiveVoxError)
 
 
 def tree(cls: type[LiveVoxError]) -> list[type[LiveVoxError]]:
@@ -60,7 +62,7 @@ COPIES: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def sample(cls: type[LiveVoxError]) -> LiveVoxError:
+def sample(cls: type[E]) -> E:
     """An instance with every keyword its signature names (required or not) set to a sample."""
     kwargs: dict[str, Any] = {}
     for name, param in inspect.signature(cls).parameters.items():
@@ -69,7 +71,7 @@ def sample(cls: type[LiveVoxError]) -> LiveVoxError:
                 pytest.fail(f"{cls.__name__} requires {name}: add a sample value here")
             if name in SAMPLES:
                 kwargs[name] = SAMPLES[name]
-    return cls(f"{cls.__name__} happened", **kwargs, **WHERE)  # type: ignore[arg-type]
+    return cls(f"{cls.__name__} happened", **kwargs, **WHERE)
 
 
 def shape(value: Any) -> Any:
