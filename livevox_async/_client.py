@@ -3,14 +3,16 @@
 One call, end to end (each step in the module named after it):
 
     lv.agents.read(1234)                   _generated/resources.py: describes the call
-    -> LiveVox._call(op, ...)              here: the loop below
+    -> LiveVox._call(op, ...)              here: the attempt loop
        SessionPool.choose(op)              _session_pool.py + _permissions.py: refuse locally or pick
        SessionPool.session_id(session)     _session_pool.py: single-flight login (before any wait)
-       in-flight slot, TokenBucket.acquire() _rate_limiter.py: wait for a token (FIFO, adaptive)
-       SessionPool.current_id(session)     the session id as it is when the request goes out
-       HttpTransport.send(...)             _transport.py: aiohttp, errors mapped at the boundary
-       status -> retry / renew / raise     _retry.py + _response.py: backoff, budget, typed errors
-       decode                              _response.py + _converter.py: cattrs -> attrs model
+       LiveVox._attempt: one attempt       here: in-flight slot, limiter token, session id, send
+         TokenBucket.acquire()             _rate_limiter.py: wait for a token (FIFO, adaptive)
+         HttpTransport.send(...)           _transport.py: aiohttp, errors mapped at the boundary
+         -> Outcome                        _retry.py: the answer decoded (_response.py +
+                                           _converter.py), or the typed failure
+       RetryDecider.decide(...)            _retry.py: pure; retry after N s / renew session / give up
+       LiveVox._follow(decision)           here: wait, re-login, or raise the typed error
 
     async with LiveVox(Credentials(...), region="NA6") as lv:
         agent = await lv.agents.read(1234)
@@ -24,12 +26,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import re
 import ssl
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -42,13 +45,13 @@ from ._exceptions import (
     REDACTED,
     AuthenticationError,
     ConfigurationError,
-    ConnectError,
     DeadlineExceeded,
     DecodeError,
     LiveVoxError,
     NotFoundError,
-    ResponseTooLarge,
+    ReadTimeout,
     TransportError,
+    amended,
 )
 from ._generated import models
 from ._generated.operations import OPERATIONS, SESSION_LOGIN, SESSION_LOGOUT
@@ -57,11 +60,20 @@ from ._logging import log, logger
 from ._operation import Operation, Param
 from ._options import RequestOptions, positive_seconds
 from ._pagination import Page, Paginator, id_reader
-from ._rate_limiter import Clock, LimiterStats, TokenBucket
+from ._rate_limiter import Clock, LimiterStats, LoopClock, TokenBucket
 from ._raw_request import request_operation
-from ._resource import NO_ARGS
-from ._response import api_error, decode_json, decode_model, decode_page, throttle_error
-from ._retry import RetryBudget, RetryPolicy, parse_retry_after
+from ._resource import NO_ARGS, Runtime
+from ._response import api_error, decode_json, decode_model, decode_page, lost_answer, throttle_error
+from ._retry import (
+    AttemptState,
+    Decision,
+    GiveUp,
+    Outcome,
+    RetryAfter,
+    RetryBudget,
+    RetryDecider,
+    RetryPolicy,
+)
 from ._session_api import SessionApi
 from ._session_pool import LiveVoxSession, Login, SessionPool
 from ._transport import HttpResponse, HttpTransport, RequestContext
@@ -71,17 +83,33 @@ from ._wire import WireAnswer, decode_wire
 T = TypeVar("T")
 Decode = Callable[[HttpResponse, RequestContext], T]
 
+BAD_NAME_OR_PASSWORD = re.compile(r"user ?name|password", re.IGNORECASE)
+"""A login refusal naming the user or the password (LiveVox: "invalid client name, user
+name or password"), not the access token or a lock."""
 DEFAULT_MAX_BODY_SIZE = 64 * 2**20
 """64 MiB: the default `max_body_size`."""
-MAX_RENEWED_ELSEWHERE = 3
-"""Resends of one call after a 401 for a session another call renewed meanwhile (each one
-means a login happened between its send and its answer); past this the server is expiring
-sessions as fast as they are made, and the 401 is raised."""
 
 
 def default_is_throttle(response: HttpResponse) -> bool:
     """A throttle is a 429 or a 503 (LiveVox documents neither; both mean "slow down")."""
     return response.status in (429, 503)
+
+
+@attrs.frozen
+class SessionStats:
+    """One LiveVox session of a client, as `ClientStats.sessions` shows it (no secret)."""
+
+    kind: str
+    """`"user"` or `"agent"`."""
+    user: str
+    """`client name/user name`."""
+    logged_in: bool
+    logins: int
+    """Logins that succeeded (the first one and each renewal)."""
+    in_flight: int
+    """Calls using it now (waiting for a token or sent)."""
+    limiter: str
+    """The name of its access token's limiter in `ClientStats.limiters`."""
 
 
 @attrs.define
@@ -96,11 +124,16 @@ class ClientStats:
     """Logins after an expiry: one per expiry, however many calls saw its 401."""
     limiters: dict[str, LimiterStats] = attrs.field(factory=dict)
     """Per access token (shown as `token 1`, `token 2`, … in pool order)."""
+    sessions: tuple[SessionStats, ...] = ()
+    """Per LiveVox session, in pool order."""
+    connections_in_use: int | None = None
+    """Pooled HTTP connections lent to a request now; None while the client is not open."""
 
 
-@attrs.frozen(slots=True)
+@attrs.define(slots=True)  # not frozen: one is made per call, and a frozen init costs 4x
 class _Prepared:
-    """One call, ready for its attempts: everything a request needs but the session id."""
+    """One call, ready for its attempts: everything a request needs but the session id (never
+    changed once made)."""
 
     op: Operation
     session: LiveVoxSession
@@ -110,19 +143,6 @@ class _Prepared:
     query: dict[str, str]
     payload: bytes | None
     timeout: float
-
-
-@attrs.frozen(slots=True)
-class _Sent:
-    """One attempt's answer, with what it was sent with."""
-
-    response: HttpResponse
-    context: RequestContext
-    session_id: str | None = attrs.field(repr=False)
-    """The session id the request carried (None for the Session API's own calls)."""
-    waited: float
-    """Seconds spent waiting for the limiter's token."""
-    started: float
 
 
 class LiveVox(Resources):
@@ -142,10 +162,12 @@ class LiveVox(Resources):
             included (None: bounded by the attempts and their timeouts, no extra timer).
         max_body_size: the most bytes an answer may hold, decompressed (default 64 MiB; a
             1000-agent page is about 260 KB); a larger one raises `ResponseTooLarge`.
-        retry: a `RetryPolicy`; `is_throttle`: which answers count as throttling.
+        retry: a `RetryPolicy`, or any `RetryDecider` (`livevox_async.retry`): what to do
+            after an attempt that did not succeed; `is_throttle`: which answers are throttles.
         ssl: an `ssl.SSLContext` (or False to skip verification, never in production).
         trace_configs: aiohttp `TraceConfig`s, passed to the `ClientSession`.
-        clock: the limiter's clock (tests inject a manual one).
+        clock: the client's clock: its limiters' and the one a call's elapsed time is read
+            from (tests inject a manual one).
     """
 
     def __init__(
@@ -163,7 +185,7 @@ class LiveVox(Resources):
         connect_timeout: float = 10.0,
         deadline: float | None = None,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
-        retry: RetryPolicy | None = None,
+        retry: RetryDecider | None = None,
         is_throttle: Callable[[HttpResponse], bool] = default_is_throttle,
         ssl: ssl.SSLContext | bool | None = None,
         trace_configs: Sequence[aiohttp.TraceConfig] = (),
@@ -187,24 +209,18 @@ class LiveVox(Resources):
         self._request_numbers = itertools.count(1)
         self._timeout = timeout
         self._deadline = deadline
-        self._retry = retry or RetryPolicy()
+        self._retry: RetryDecider = retry if retry is not None else RetryPolicy()
+        self._clock = clock if clock is not None else LoopClock()
         self._budget = RetryBudget()
         self._is_throttle = is_throttle
         self._in_flight = asyncio.Semaphore(max_concurrency)
-        buckets: dict[str, TokenBucket] = {}
         self._bucket_names: dict[int, str] = {}
-
-        def bucket_for(c: Credentials) -> TokenBucket:
-            if c.access_token not in buckets:
-                buckets[c.access_token] = TokenBucket(rate, burst, adaptive=adaptive, clock=clock)
-                self._bucket_names[id(buckets[c.access_token])] = f"token {len(buckets)}"
-            return buckets[c.access_token]
-
+        bucket_for = _bucket_per_token(rate, burst, adaptive, self._clock, self._bucket_names)
         self._pool = SessionPool(creds, bucket_for=bucket_for, login=self._login, logout=self._logout)
         self._stats = ClientStats()
         self._state = "new"
-        self.runtime = Runtime(self)
-        """The documented seam under the resources: see `Runtime`."""
+        self.runtime = ClientRuntime(self)
+        """The documented seam under the resources: see `ClientRuntime`."""
         self._bind_resources(self.runtime)
         self.session = SessionApi(self._pool, self.runtime, self._send_on)
         """The Session API for this client's own login: `validate`, `change_password`, …"""
@@ -238,11 +254,19 @@ class LiveVox(Resources):
     # -- information -------------------------------------------------------------
 
     def stats(self) -> ClientStats:
-        """Counters so far, with each limiter's state."""
+        """Counters so far, with each limiter's and each session's state: a snapshot."""
         limiters = {}
+        sessions = []
         for session in self._pool.sessions:
-            limiters[self._bucket_names[id(session.bucket)]] = session.bucket.stats()
-        return attrs.evolve(self._stats, limiters=limiters)
+            name = self._bucket_names[id(session.bucket)]
+            limiters[name] = session.bucket.stats()
+            sessions.append(_session_stats(session, name))
+        return attrs.evolve(
+            self._stats,
+            limiters=limiters,
+            sessions=tuple(sessions),
+            connections_in_use=self._transport.connections_in_use(),
+        )
 
     async def client_id(self) -> int:
         """The LiveVox client id of the first session (logging it in if needed)."""
@@ -271,7 +295,7 @@ class LiveVox(Resources):
     ) -> Any:
         """Any LiveVox call by verb and unversioned path; the answer's JSON (None when empty).
 
-        The way around a missing or wrong operation; see `Runtime.request`.
+        The way around a missing or wrong operation; see `ClientRuntime.request`.
 
             raw = await lv.request("GET", "/configuration/agents/17")
             page = await lv.request("GET", "/configuration/campaigns", query={"count": 10, "offset": 0})
@@ -305,7 +329,7 @@ class LiveVox(Resources):
                 user_id=result.user_id,
                 days_until_password_expires=None if days is UNSET else days,
             )
-        raise _login_refused(refused)  # outside the except: no context to carry along
+        raise _login_refused(refused, c)  # outside the except: no context to carry along
 
     async def _logout(self, session: LiveVoxSession, session_id: str) -> None:
         try:
@@ -371,10 +395,11 @@ class LiveVox(Resources):
         if deadline is None:
             return await self._attempt_loop(op, session, path, query, payload, options, decode)
         try:
-            async with asyncio.timeout(deadline):
+            async with asyncio.timeout(deadline) as scope:
                 return await self._attempt_loop(op, session, path, query, payload, options, decode)
-        except TimeoutError:
-            pass
+        except TimeoutError as exc:
+            if isinstance(exc, ReadTimeout) and not scope.expired():
+                raise  # an attempt's own timeout, within the deadline
         raise DeadlineExceeded(  # outside the except: no chain of cancelled waits behind it
             f"no answer within the call's deadline of {deadline:g}s", operation=op.id, method=op.method
         )
@@ -389,54 +414,24 @@ class LiveVox(Resources):
         options: RequestOptions | None,
         decode: Decode[T],
     ) -> T:
+        """Attempt, and follow the retry policy's decision until a success or an error."""
         call = self._prepare(op, session, path, query, payload, options)
-        retries_allowed = self._retry.max_attempts - 1 if options is None or options.retry else 0
-        retries = throttled = renewed_elsewhere = 0
-        renewed = False
+        started = self._clock.now()
+        state: AttemptState | None = None  # made at the first failure: a success needs none
         while True:
             if op.session_required and self._pool.current_id(session) is None:
-                # Outside the try: a failed login is the outcome its waiters share, not retried here.
+                # A failed login is the outcome its waiters share, not retried here.
                 await self._pool.session_id(session)
-            try:
-                sent = await self._send_once(call)
-                if sent is None:
-                    continue  # the session was being renewed: wait for the new id, then queue again
-                response = sent.response
-                if not self._is_throttle(response):
-                    session.bucket.on_success()  # the rate LiveVox answers is what adaptation learns
-                if 200 <= response.status < 300:
-                    result = decode(response, sent.context)
-                    self._budget.on_success()
-                    self._log_answer(call, sent, retries + 1)
-                    return result
-            except (TransportError, DecodeError) as exc:
-                if not self._may_retry(op, exc, retries, retries_allowed):
-                    raise
-                retries += 1
-                await self._pause(op, call.shown_path, exc, self._retry.backoff(retries), retries)
-                continue
-            if response.status == 401 and sent.session_id is not None:
-                if self._pool.current_id(session) != sent.session_id:
-                    # Renewed meanwhile by another call: resend with the new id, own re-login unspent.
-                    if renewed_elsewhere < MAX_RENEWED_ELSEWHERE:
-                        renewed_elsewhere += 1
-                        continue
-                elif not renewed:
-                    renewed = True
-                    await self._relogin(op, session, sent.session_id)
-                    continue
-            if self._is_throttle(response):
-                throttled += 1
-                wait = self._throttle_wait(call, sent, throttled, may_retry=retries_allowed > 0)
-                await self._pause(op, call.shown_path, response.status, wait, throttled)
-                continue
-            if self._may_retry(op, response.status, retries, retries_allowed):
-                retries += 1
-                await self._pause(op, call.shown_path, response.status, self._retry.backoff(retries), retries)
-                continue
-            raise api_error(
-                op, response, sent.context, credentials=session.credentials, secrets=session.secrets()
-            )
+            outcome = await self._attempt(call, decode, 1 if state is None else state.attempts + 1)
+            if outcome is None:
+                continue  # the session was being renewed: wait for the new id, then queue again
+            if outcome.ok:
+                self._budget.on_success()
+                return cast(T, outcome.result)
+            if state is None:
+                state = AttemptState(self._budget, options is None or options.retry, started)
+            decision = self._retry.decide(op, outcome, state)
+            state = await self._follow(call, outcome, state, decision)
 
     def _prepare(
         self,
@@ -458,13 +453,13 @@ class LiveVox(Resources):
             timeout=options.timeout if options and options.timeout is not None else self._timeout,
         )
 
-    async def _send_once(self, call: _Prepared) -> _Sent | None:
+    async def _attempt(self, call: _Prepared, decode: Decode[T], attempt: int) -> Outcome[T] | None:
         """One attempt: an in-flight slot, a limiter token, the session id as it is now, send.
 
         The id is read when the request goes out, not when the call started waiting, so calls
         queued behind an expiry send the renewed id. A call that finds its session being
         renewed gives its token back and sends nothing (None): it waits for the new id
-        holding neither slot nor token, then queues again.
+        holding neither slot nor token, then queues again. A transport failure is an outcome.
         """
         op, session = call.op, call.session
         session.in_flight += 1
@@ -480,20 +475,94 @@ class LiveVox(Resources):
                 context = RequestContext(
                     op.id, op.method, call.shown_path, f"{self._id_prefix}{next(self._request_numbers):012x}"
                 )
-                started = time.monotonic()
+                sent_at = time.monotonic()
                 self._stats.requests += 1
-                response = await self._transport.send(
-                    op.method,
-                    call.url_path,
-                    query=call.query,
-                    headers=self._headers(call, context, session_id),
-                    body=call.payload,
-                    timeout=call.timeout,
-                    context=context,
-                )
+                try:
+                    response = await self._transport.send(
+                        op.method,
+                        call.url_path,
+                        query=call.query,
+                        headers=self._headers(call, context, session_id),
+                        body=call.payload,
+                        timeout=call.timeout,
+                        context=context,
+                    )
+                except TransportError as exc:
+                    return Outcome(None, context, session_id, error=exc)
         finally:
             session.in_flight -= 1
-        return _Sent(response, context, session_id, waited, started)
+        self._log_answer(call, context, response.status, attempt, waited, sent_at)
+        return self._outcome(call, decode, response, context, session_id)
+
+    def _outcome(
+        self,
+        call: _Prepared,
+        decode: Decode[T],
+        response: HttpResponse,
+        context: RequestContext,
+        session_id: str | None,
+    ) -> Outcome[T]:
+        """What an answer is: the limiter told, a success decoded, a throttle or stale id noted."""
+        session = call.session
+        throttled = self._is_throttle(response)
+        if not throttled:
+            session.bucket.on_success()  # the rate LiveVox answers is what adaptation learns
+        if 200 <= response.status < 300:
+            try:
+                result = decode(response, context)
+            except DecodeError as exc:
+                return Outcome(response, context, session_id, error=exc)
+            return Outcome(response, context, session_id, result)
+        if throttled:
+            self._stats.throttles += 1
+            session.bucket.on_throttle()
+        renewed = (
+            response.status == 401 and session_id is not None and self._pool.current_id(session) != session_id
+        )
+        return Outcome(response, context, session_id, throttled=throttled, renewed_elsewhere=renewed)
+
+    async def _follow(
+        self, call: _Prepared, outcome: Outcome[Any], state: AttemptState, decision: Decision
+    ) -> AttemptState:
+        """Carry out the retry policy's decision: wait, or renew the session; or raise."""
+        if isinstance(decision, GiveUp):
+            raise self._failure(call, outcome, state, decision)
+        after = state.after(decision)
+        if isinstance(decision, RetryAfter):
+            if not decision.throttle:
+                self._budget.spend()
+            count = after.throttles if decision.throttle else after.retries
+            await self._pause(call, outcome, decision, count)
+        elif decision.login:
+            assert outcome.session_id is not None
+            await self._relogin(call.op, call.session, outcome.session_id)
+        return after
+
+    def _failure(
+        self, call: _Prepared, outcome: Outcome[Any], state: AttemptState, decision: GiveUp
+    ) -> LiveVoxError:
+        """The error a call gives up with: a lost answer's says whether the call may have happened."""
+        if outcome.error is not None:
+            error: LiveVoxError = outcome.error
+            if isinstance(error, ReadTimeout):
+                error = self._timed_out(error, state)
+            return error if call.op.idempotent else lost_answer(call.op, error)
+        op, session, response, context = call.op, call.session, outcome.response, outcome.context
+        assert response is not None
+        assert context is not None
+        if decision.rate_limited:
+            return throttle_error(
+                op, response, context, secrets=session.secrets(), retry_after=outcome.retry_after
+            )
+        return api_error(op, response, context, credentials=session.credentials, secrets=session.secrets())
+
+    def _timed_out(self, error: ReadTimeout, state: AttemptState) -> ReadTimeout:
+        """The last attempt's timeout, saying how many attempts the call made and how long it took."""
+        attempts, elapsed = state.attempts, self._clock.now() - state.started
+        shown = f"{attempts} attempt" if attempts == 1 else f"{attempts} attempts"
+        timed_out = amended(error, f"gave up after {shown} in {elapsed:.2f}s")
+        timed_out.attempts, timed_out.elapsed = attempts, elapsed
+        return timed_out
 
     @staticmethod
     def _headers(call: _Prepared, context: RequestContext, session_id: str | None) -> dict[str, str]:
@@ -508,10 +577,12 @@ class LiveVox(Resources):
             headers["LV-Access"] = call.session.credentials.access_token
         return headers
 
-    def _log_answer(self, call: _Prepared, sent: _Sent, attempt: int) -> None:
+    def _log_answer(
+        self, call: _Prepared, context: RequestContext, status: int, attempt: int, waited: float, sent: float
+    ) -> None:
         if not logger.isEnabledFor(logging.DEBUG):  # spare building the fields otherwise
             return
-        op, status = call.op, sent.response.status
+        op = call.op
         log(
             logging.DEBUG,
             "%s answered %s",
@@ -522,9 +593,9 @@ class LiveVox(Resources):
             path=call.shown_path,
             status=status,
             attempt=attempt,
-            waited_ms=round(sent.waited * 1000, 1),
-            elapsed_ms=round((time.monotonic() - sent.started) * 1000, 1),
-            request_id=sent.context.request_id,
+            waited_ms=round(waited * 1000, 1),
+            elapsed_ms=round((time.monotonic() - sent) * 1000, 1),
+            request_id=context.request_id,
         )
 
     async def _relogin(self, op: Operation, session: LiveVoxSession, stale_id: str) -> None:
@@ -532,56 +603,22 @@ class LiveVox(Resources):
         log(logging.INFO, "session expired; logging in again", operation=op.id, status=401)
         await self._pool.renew(session, stale_id)
 
-    def _throttle_wait(self, call: _Prepared, sent: _Sent, throttled: int, *, may_retry: bool) -> float:
-        """Seconds to wait before resending a throttled call; raises when it is not resent."""
-        op, session, response = call.op, call.session, sent.response
-        self._stats.throttles += 1
-        session.bucket.on_throttle()
-        if not (op.idempotent or response.status == 429):
-            # A 429 was not processed, by definition; any other throttle (a 503) may have
-            # been, so a non-idempotent operation is not sent again after it.
-            raise api_error(
-                op, response, sent.context, credentials=session.credentials, secrets=session.secrets()
-            )
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        may_wait = retry_after is None or retry_after <= self._retry.retry_after_cap
-        if may_retry and throttled <= self._retry.max_throttle_retries and may_wait:
-            return retry_after if retry_after is not None else self._retry.backoff(throttled)
-        raise throttle_error(op, response, sent.context, secrets=session.secrets(), retry_after=retry_after)
-
-    def _may_retry(self, op: Operation, cause: LiveVoxError | int, retries: int, allowed: int) -> bool:
-        """Whether a failure (an error, or a status) is retried; spends from the budget if so."""
-        if isinstance(cause, int):
-            retryable = cause in self._retry.retry_statuses and op.idempotent
-        else:
-            retryable = self._retryable_failure(op, cause)
-        return retryable and retries < allowed and self._budget.try_spend()
-
-    @staticmethod
-    def _retryable_failure(op: Operation, exc: LiveVoxError) -> bool:
-        if isinstance(exc, ConnectError):
-            return True  # never sent: safe for any operation
-        if isinstance(exc, ResponseTooLarge):
-            return False  # the same request would get the same answer
-        if isinstance(exc, DecodeError):
-            return op.idempotent and not exc.problems  # unparseable body; a schema mismatch would repeat
-        return op.idempotent
-
-    async def _pause(self, op: Operation, path: str, cause: object, wait: float, retries: int) -> None:
+    async def _pause(self, call: _Prepared, outcome: Outcome[Any], decision: RetryAfter, count: int) -> None:
+        """Wait before the `count`-th retry (or throttle retry) of a call."""
         self._stats.retries += 1
-        what = cause if isinstance(cause, int) else type(cause).__name__
+        op, wait, failure = call.op, decision.seconds, outcome.error
         log(
             logging.INFO,
             "%s failed (%s); retry %d in %.0f ms",
             op.id,
-            what,
-            retries,
+            type(failure).__name__ if failure is not None else outcome.status,
+            count,
             wait * 1000,
             operation=op.id,
             method=op.method,
-            path=path,
-            status=cause if isinstance(cause, int) else None,
-            attempt=retries,
+            path=call.shown_path,
+            status=outcome.status if failure is None else None,
+            attempt=count,
             retry_in_ms=round(wait * 1000, 1),
         )
         await asyncio.sleep(wait)
@@ -617,11 +654,38 @@ def _check_limits(
         raise ConfigurationError(f"max_body_size must be a number of bytes > 0, got {max_body_size!r}")
 
 
-def _login_refused(exc: AuthenticationError) -> AuthenticationError:
-    """LiveVox's refusal of a login, saying what to check (its message is redacted already)."""
+def _session_stats(session: LiveVoxSession, limiter: str) -> SessionStats:
+    c = session.credentials
+    logged_in = session.login is not None
+    user = f"{c.client_name}/{c.user_name}"
+    return SessionStats(session.kind, user, logged_in, session.logins, session.in_flight, limiter)
+
+
+def _bucket_per_token(
+    rate: float | None, burst: float, adaptive: bool, clock: Clock, names: dict[int, str]
+) -> Callable[[Credentials], TokenBucket]:
+    """One `TokenBucket` per access token (a quota is per token), named in `names` by its id."""
+    buckets: dict[str, TokenBucket] = {}
+
+    def bucket_for(c: Credentials) -> TokenBucket:
+        if c.access_token not in buckets:
+            buckets[c.access_token] = bucket = TokenBucket(rate, burst, adaptive=adaptive, clock=clock)
+            names[id(bucket)] = f"token {len(buckets)}"
+        return buckets[c.access_token]
+
+    return bucket_for
+
+
+def _login_refused(exc: AuthenticationError, credentials: Credentials) -> AuthenticationError:
+    """LiveVox's refusal of a login, saying what to check (its message is redacted already).
+
+    Refused as a bad name or password, a user login (not `agent=True`) may be an agent's.
+    """
+    said = f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""
+    bad_name = exc.lv_message is None or BAD_NAME_OR_PASSWORD.search(exc.lv_message) is not None
+    hint = "; if these are agent credentials, pass agent=True" if bad_name and not credentials.agent else ""
     return AuthenticationError(
-        "LiveVox refused the login: check the access token, client name, user name and password"
-        + (f" (LiveVox said: {exc.lv_message})" if exc.lv_message else ""),
+        f"LiveVox refused the login: check the access token, client name, user name and password{said}{hint}",
         status=exc.status,
         code=exc.code,
         lv_message=exc.lv_message,
@@ -673,11 +737,13 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
-class Runtime:
-    """The seam under the generated resources, public for the export, plan and users' code.
+class ClientRuntime(Runtime):
+    """`lv.runtime`: the seam under the generated resources, public for the export, plan and
+    users' code. It implements `Runtime` (the methods generated code calls, documented there)
+    and adds `fetch_json`, `request`, `preflight`, `api_version` and `base_url`.
 
-    `lv.runtime` sends any `Operation` of the table through the client's sessions,
-    limiter, retries and typed errors:
+    It sends any `Operation` of the table through the client's sessions, limiter, retries
+    and typed errors:
 
         info = OPERATIONS["agents.info"]
         listed = await lv.runtime.fetch(info, ListInfo)
@@ -690,12 +756,17 @@ class Runtime:
         self._client = client
 
     def __repr__(self) -> str:
-        return f"<Runtime of {self._client!r}>"
+        return f"<ClientRuntime of {self._client!r}>"
 
     @property
     def api_version(self) -> str | None:
         """The API version in every path, or None."""
         return self._client.api_version
+
+    @property
+    def base_url(self) -> str:
+        """Scheme and host every request goes to (`https://api.na6.livevox.com`)."""
+        return self._client._transport.base_url
 
     def preflight(self, op: Operation) -> str | None:
         """Why this client may not call `op` (refused locally), or None when some session may."""
@@ -711,7 +782,6 @@ class Runtime:
         body: Any = None,
         options: RequestOptions | None = None,
     ) -> T:
-        """Send `op` and decode its 200 body into `model`."""
         return await self._client._call(
             op, path, query, body, options, lambda r, c: decode_model(op, r, c, model)
         )
@@ -736,11 +806,6 @@ class Runtime:
         body: Any = None,
         options: RequestOptions | None = None,
     ) -> WireAnswer:
-        """Send `op` and return its success answer undecoded: status and parsed JSON (None if empty).
-
-        What `lv.raw.<family>.<method>(...)` and the probe use: no model between LiveVox
-        and the caller, so a key the schema names wrongly never hides the data.
-        """
         return await self._client._call(op, path, query, body, options, lambda r, c: decode_wire(op, r, c))
 
     async def request(
@@ -773,7 +838,6 @@ class Runtime:
         body: Any = None,
         options: RequestOptions | None = None,
     ) -> int:
-        """Send `op` and return the id of the created object (`201 {"id": n}`)."""
         created = await self._client._call(
             op, path, query, body, options, lambda r, c: decode_model(op, r, c, models.Created)
         )
@@ -788,7 +852,6 @@ class Runtime:
         body: Any = None,
         options: RequestOptions | None = None,
     ) -> None:
-        """Send `op`, which answers without a body (204)."""
         await self._client._call(op, path, query, body, options, lambda r, c: None)
 
     def paginate(
@@ -803,7 +866,6 @@ class Runtime:
         max_items: int | None = None,
         options: RequestOptions | None = None,
     ) -> Paginator[T]:
-        """A lazy iterator over every item of a list or search operation."""
         call = self._client._call
 
         async def fetch_page(offset: int, count: int) -> Page[T]:

@@ -4,7 +4,7 @@
     ├── ConfigurationError        the client was set up wrongly (unknown region, http:// to a remote host, …)
     ├── TransportError            no usable HTTP answer arrived
     │   ├── ConnectError          could not connect; the request was never sent
-    │   ├── ReadTimeout           connected, but the answer stalled past the timeout
+    │   ├── ReadTimeout           connected, but the answer stalled past the timeout (a TimeoutError)
     │   ├── ConnectionLost        the connection broke while sending or reading (reset, truncated body)
     │   ├── ProtocolError         the peer did not speak valid HTTP
     │   └── ResponseTooLarge      the answer is larger than `max_body_size` (decompressed); never retried
@@ -26,7 +26,8 @@ Every error carries the operation id (`agents.read`), the HTTP method and a *red
 path (session ids are cut out of Session API paths), and, where there was an answer, the
 status, LiveVox's `code`/`message` and the request id the SDK sent in
 `LV_REQUEST_TRACKING_ID`. No error's `str` or `repr` ever holds a password, an access
-token or a session id.
+token or a session id. Every error survives `pickle` and `copy` (multiprocessing,
+Celery, pytest-xdist) as the same class with the same `str` and attributes.
 
     >>> from livevox_async import NotFoundError
     >>> try:                                                  # doctest: +SKIP
@@ -38,13 +39,15 @@ token or a session id.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal, TypedDict, Unpack
+from typing import Any, Literal, TypedDict, TypeVar, Unpack
 from urllib.parse import quote
 
 SessionKind = Literal["agent", "user"]
 REDACTED = "***"
+E = TypeVar("E", bound="LiveVoxError")
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -88,6 +91,10 @@ class LiveVoxError(Exception):
     method: str | None
     path: str | None
     request_id: str | None
+    outcome_unknown: bool = False
+    """True when the call may have taken effect though no answer says so: a create (or another
+    call that is not idempotent) whose answer was lost; it was not sent again. The message
+    says how to check (a create: list the family and look for its natural key)."""
 
     def __init__(self, message: str, **where: Unpack[RequestInfo]) -> None:
         super().__init__(message)
@@ -113,6 +120,30 @@ class LiveVoxError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled and copied as its class, `args` and attributes (`__init__` is not run again:
+        every class takes its own keywords). What is pickled is what `str` shows: redacted."""
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def amended(error: E, note: str) -> E:
+    """A copy of `error` whose message ends with `; note` (the original is left as it was).
+
+    >>> amended(ConfigurationError("bad rate"), "give a number of requests per second")
+    ConfigurationError('bad rate; give a number of requests per second')
+    """
+    again = copy.copy(error)
+    again.message = f"{error.message}; {note}"
+    again.args = (again.message,)
+    return again
+
+
+def _rebuild(cls: type[LiveVoxError], args: tuple[Any, ...]) -> LiveVoxError:
+    """An unpickled or copied error before its attributes are set back (`__reduce__`)."""
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's `__new__` (TimeoutError's) leaves them to `__init__`
+    return error
+
 
 class ConfigurationError(LiveVoxError, ValueError):
     """The client was configured wrongly; nothing was sent."""
@@ -123,11 +154,28 @@ class TransportError(LiveVoxError):
 
 
 class ConnectError(TransportError):
-    """The connection could not be made; the request was never sent, so any call may retry."""
+    """The connection could not be made; the request was never sent, so any call may retry.
+
+    `host` and `port` are where the SDK tried to connect.
+    """
+
+    def __init__(
+        self, message: str, *, host: str | None = None, port: int | None = None, **where: Unpack[RequestInfo]
+    ) -> None:
+        super().__init__(message, **where)
+        self.host = host
+        self.port = port
 
 
-class ReadTimeout(TransportError):
-    """Connected, but the answer did not come within the timeout."""
+class ReadTimeout(TransportError, TimeoutError):
+    """Connected, but the answer did not come within the timeout (also a `TimeoutError`).
+
+    Once a call gives up, `attempts` is how many requests it sent and `elapsed` the seconds
+    it took, on the client's clock; the message says both.
+    """
+
+    attempts: int | None = None
+    elapsed: float | None = None
 
 
 class ConnectionLost(TransportError):

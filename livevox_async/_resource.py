@@ -2,8 +2,9 @@
 
 Generated methods (`lv.agents.read(1234)`) only describe a call: they hand the
 operation, the model to decode into, and the arguments to one of the `Runtime`
-methods below. `LiveVox` is the runtime that sends them; anything with the same
-methods can stand in (that is the seam the generated code is tested through).
+methods below. `Runtime` is the one definition of that interface: the client's
+`lv.runtime` (`livevox_async._client.ClientRuntime`) implements it and sends the calls;
+anything with the same methods can stand in (the seam the generated code is tested through).
 
 `RawResource` is the base of the same methods on `lv.raw` (`lv.raw.agents.read(1234)`):
 same arguments, the answer as LiveVox sent it (parsed JSON) instead of a model.
@@ -26,7 +27,7 @@ NO_ARGS: Mapping[str, Any] = {}
 
 
 class Runtime(Protocol):
-    """What generated resources need from the client."""
+    """What generated resources need from the client: the methods they call, documented here."""
 
     async def fetch(
         self,

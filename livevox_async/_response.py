@@ -10,6 +10,7 @@ used cut out (`redact`): a server may echo the password, the access token or a s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -22,12 +23,18 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ConnectError,
     DecodeError,
+    LiveVoxError,
     NotFoundError,
     RateLimitError,
     ServerError,
+    TransportError,
+    amended,
     redact,
 )
+from ._generated.operations import OPERATIONS
+from ._generated.relations import NATURAL_KEYS
 from ._json import JSONDecodeError, loads
 from ._mismatch import schema_mismatch
 from ._operation import Operation
@@ -36,6 +43,7 @@ from ._permissions import permission_error
 from ._transport import HttpResponse, RequestContext
 
 T = TypeVar("T")
+E = TypeVar("E", bound=LiveVoxError)
 
 ERROR_CLASSES: dict[int, type[APIError]] = {
     400: BadRequestError,
@@ -95,6 +103,41 @@ def api_error(
     text = f"LiveVox answered {status}" + (f": {message}" if message else "")
     cls = ERROR_CLASSES.get(status, ServerError if status >= 500 else APIError)
     return cls(text, status=status, code=code, lv_message=message, **where)
+
+
+def lost_answer(op: Operation, error: E) -> E:
+    """`error` of a call that is not idempotent, if its answer was lost: marked `outcome_unknown`.
+
+    The request went out (not a `ConnectError`) but no answer says what happened: LiveVox may
+    have done it. A create's message says how to look for it: its natural key and the list.
+
+    >>> from livevox_async import OPERATIONS, ConnectionLost
+    >>> lost = lost_answer(OPERATIONS["agents.create"], ConnectionLost("the connection broke"))
+    >>> lost.outcome_unknown, str(lost)  # doctest: +NORMALIZE_WHITESPACE
+    (True, 'the connection broke; the create may have happened (outcome unknown) and was not
+    sent again: look for it by its login_id with lv.agents.list() or lv.agents.search(...)
+    before creating it again')
+    """
+    if not isinstance(error, DecodeError | TransportError) or isinstance(error, ConnectError):
+        return error
+    key = NATURAL_KEYS.get(op.family)
+    if op.status == 201 and key:
+        search = f" or lv.{op.family}.search(...)" if f"{op.family}.search" in OPERATIONS else ""
+        note = (
+            "the create may have happened (outcome unknown) and was not sent again: look for it "
+            f"by its {' and '.join(map(_snake, key))} with lv.{op.family}.list(){search} "
+            "before creating it again"
+        )
+    else:
+        note = f"{op.id} may have taken effect (outcome unknown) and was not sent again: check first"
+    lost = amended(error, note)
+    lost.outcome_unknown = True
+    return lost
+
+
+def _snake(wire: str) -> str:
+    """A wire field's Python name: `loginId` -> `login_id`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", wire).lower()
 
 
 def throttle_error(

@@ -1,19 +1,20 @@
 """Sending one HTTP request with aiohttp, and nothing else.
 
 `HttpTransport` owns the aiohttp `ClientSession` (one connection pool shared by every
-LiveVox session of a client) and turns every aiohttp failure into this SDK's
-`TransportError` family at this boundary: aiohttp's exceptions carry URLs and, in their
-`repr`, request headers (`LV-Session`, `LV-Access`), so none of them escapes, not even
-as a chained cause.
+LiveVox session of a client; our `User-Agent` on every request) and turns every aiohttp
+failure into this SDK's `TransportError` family at this boundary: aiohttp's exceptions
+carry URLs and, in their `repr`, request headers (`LV-Session`, `LV-Access`), so none of
+them escapes, not even as a chained cause.
 """
 
 from __future__ import annotations
 
 import errno
+import platform
 import ssl
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 import attrs
@@ -57,6 +58,17 @@ class RequestContext:
     request_id: str
 
 
+def user_agent() -> str:
+    """`livevox-async/<version> aiohttp/<version> python/<major.minor.micro>`: on every request.
+
+    >>> user_agent().split(" ")[0].startswith("livevox-async/")
+    True
+    """
+    from . import __version__  # the one version source; imported here, as the package imports us
+
+    return f"livevox-async/{__version__} aiohttp/{aiohttp.__version__} python/{platform.python_version()}"
+
+
 class HttpTransport:
     """One aiohttp session and connector; `send` is the only way out."""
 
@@ -71,6 +83,10 @@ class HttpTransport:
         trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
         self.base_url = base_url
+        parts = urlsplit(base_url)
+        self.host = parts.hostname or ""
+        """The host connected to (named in a `ConnectError`)."""
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
         self.max_body_size = max_body_size
         self._max_connections = max_connections
         self._connect_timeout = connect_timeout
@@ -101,13 +117,22 @@ class HttpTransport:
             json_serialize=None,  # type: ignore[arg-type]  # bodies are always bytes from orjson
             raise_for_status=False,
             auto_decompress=True,
-            skip_auto_headers=("User-Agent",),
+            headers={"User-Agent": user_agent()},  # merged into each request by aiohttp
         )
         # aiohttp resends a GET/PUT/DELETE once by itself when a reused connection drops
         # before the answer; that would bypass RequestOptions(retry=False), the retry
         # budget and the counters. Retrying is the client's decision alone. aiohttp has no
         # public switch for it (3.14), hence the private attribute.
         self._session._retry_connection = False
+
+    def connections_in_use(self) -> int | None:
+        """Pooled connections lent to a request now; None while not open.
+
+        aiohttp has no public count (3.14): its connector's set of acquired connections is read.
+        """
+        if self._session is None or self._session.connector is None:
+            return None
+        return len(self._session.connector._acquired)
 
     async def close(self) -> None:
         if self._session is not None:
@@ -138,17 +163,12 @@ class HttpTransport:
                 timeout=self._timeout(timeout),
                 allow_redirects=False,
             ) as response:
-                length = response.content_length
-                plain = "Content-Encoding" not in response.headers  # else aiohttp inflates it
-                if length is not None and length <= self.max_body_size and plain:
-                    payload = await response.read()  # aiohttp reads exactly the announced bytes
-                else:
-                    payload = await self._read_capped(response, context)
+                payload = await self._body(response, context)
                 return HttpResponse(status=response.status, headers=response.headers, body=payload)
         except aiohttp.ConnectionTimeoutError:
-            error: TransportError = ConnectError("connecting to LiveVox timed out", **_fields(context))
+            error: TransportError = self._connect_error("connecting to LiveVox at {} timed out", context)
         except aiohttp.ClientConnectorError as exc:
-            error = ConnectError(f"could not connect to LiveVox ({_os_reason(exc)})", **_fields(context))
+            error = self._connect_error(f"could not connect to LiveVox at {{}} ({_os_reason(exc)})", context)
         except (aiohttp.SocketTimeoutError, TimeoutError):
             error = ReadTimeout(f"LiveVox did not answer within {timeout:g}s", **_fields(context))
         except aiohttp.ClientPayloadError:
@@ -166,6 +186,19 @@ class HttpTransport:
         except aiohttp.ClientError as exc:
             error = TransportError(f"HTTP request failed ({type(exc).__name__})", **_fields(context))
         raise error
+
+    def _connect_error(self, message: str, context: RequestContext) -> ConnectError:
+        """`message` with `{}` filled with the host and port: never the URL (no path, no query)."""
+        where = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+        return ConnectError(message.format(where), host=self.host, port=self.port, **_fields(context))
+
+    async def _body(self, response: aiohttp.ClientResponse, context: RequestContext) -> bytes:
+        """The whole body; read in one go when announced, uncompressed and within the cap."""
+        length = response.content_length
+        plain = "Content-Encoding" not in response.headers  # else aiohttp inflates it
+        if length is not None and length <= self.max_body_size and plain:
+            return await response.read()  # aiohttp reads exactly the announced bytes
+        return await self._read_capped(response, context)
 
     async def _read_capped(self, response: aiohttp.ClientResponse, context: RequestContext) -> bytes:
         """A body that may pass `max_body_size`; `ResponseTooLarge` as soon as it does.

@@ -70,6 +70,8 @@ class LoggedRequest:
     """Index in `Simulator.access_tokens` of the token the request counted against."""
     fault: FaultKind | None = None
     query: str = ""
+    user_agent: str | None = attrs.field(default=None, eq=False)
+    """The request's `User-Agent` header (not compared: entries compare by what was asked)."""
 
 
 class Router:
@@ -206,6 +208,7 @@ class Engine:
                 token_index,
                 fault,
                 request.query_string,
+                request.headers.get("User-Agent"),
             )
         )
 

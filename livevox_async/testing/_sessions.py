@@ -75,6 +75,8 @@ class Sessions:
         self.tokens = tuple(tokens)
         self._by_id: dict[str, Session] = {}
         self._by_owner: dict[tuple[SessionKind, int, int], str] = {}
+        self.issued: list[str] = []
+        """Every session id ever opened, oldest first (expired and closed ones too)."""
 
     def token_index(self, token: str | None) -> int | None:
         """The index of a known access token; None for an unknown or missing one."""
@@ -106,6 +108,7 @@ class Sessions:
         session = Session(str(uuid.uuid4()), kind, principal, token_index, self.clock.monotonic())
         self._by_id[session.id] = session
         self._by_owner[kind, principal, token_index] = session.id
+        self.issued.append(session.id)
         return session
 
     def of_principal(self, kind: SessionKind, principal: int) -> list[Session]:

@@ -234,6 +234,12 @@ class Simulator:
         """Delay every answer by fixed seconds or uniformly within `(low, high)`; None for no delay."""
         self._engine.latency = check_latency(latency)
 
+    @property
+    def issued_session_ids(self) -> tuple[str, ...]:
+        """Every session id the simulator handed out, oldest first (expired and closed ones
+        too): the secrets a client must never show (its tests look for them in logs)."""
+        return tuple(self._engine.sessions.issued)
+
     def expire_sessions(self) -> None:
         """Invalidate every session now (the next request with one answers 401)."""
         self._engine.sessions.expire_all()

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from livevox_async import Credentials, LiveVox, RetryPolicy
-from livevox_async._session_pool import LiveVoxSession, Login
 from livevox_async.testing import FaultKind, LoggedRequest, Simulator
 
 ANSWER_FAULTS: tuple[FaultKind, ...] = ("reset", "truncate", "malformed_json", "html_200")
@@ -52,10 +51,9 @@ async def wait_until(condition: Callable[[], bool], *, timeout: float = 5.0) -> 
 
 def assert_nothing_held(lv: LiveVox) -> None:
     """No pooled connection still acquired and no LiveVox session with a call in flight."""
-    session = lv._transport._session
-    assert session is not None
-    assert len(session.connector._acquired) == 0  # type: ignore[union-attr]
-    assert [s.in_flight for s in lv._pool.sessions] == [0] * len(lv._pool.sessions)
+    stats = lv.stats()
+    assert stats.connections_in_use == 0
+    assert [s.in_flight for s in stats.sessions] == [0] * len(stats.sessions)
 
 
 # -- secret canaries -------------------------------------------------------------------------
@@ -81,29 +79,17 @@ class SecretWatch:
     def __init__(self) -> None:
         self.secrets: set[str] = set()
         self.texts: list[str] = []
+        self.simulators: list[Simulator] = []
 
     def credentials(self, *credentials: Credentials) -> None:
         for c in credentials:
             self.secrets |= {c.password, c.access_token}
             self.texts += [repr(c), str(c)]
 
-    def sessions(self, lv: LiveVox) -> None:
-        """Note the session ids the client holds now, and every one it logs in to from now on."""
-        for session in lv._pool.sessions:
-            if session.login is not None:
-                self.secrets.add(session.login.session_id)
-            self.texts.append(repr(session))
-        login = lv._pool._login
-        if getattr(login, "watched", None) is self:
-            return
-
-        async def watched_login(session: LiveVoxSession) -> Login:
-            result = await login(session)
-            self.secrets.add(result.session_id)
-            return result
-
-        watched_login.watched = self  # type: ignore[attr-defined]
-        lv._pool._login = watched_login
+    def sessions(self, sim: Simulator) -> None:
+        """Watch for every session id `sim` hands out (read when checking: later ones too)."""
+        if sim not in self.simulators:
+            self.simulators.append(sim)
 
     def error(self, exc: BaseException) -> None:
         self.texts.append(rendered(exc))
@@ -112,6 +98,8 @@ class SecretWatch:
         self.texts += [record_text(r) for r in records]
 
     def check(self) -> None:
+        for sim in self.simulators:
+            self.secrets.update(sim.issued_session_ids)
         assert self.secrets, "no secret to look for"
         text = "\n".join(self.texts)
         for secret in self.secrets:

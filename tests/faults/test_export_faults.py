@@ -52,7 +52,7 @@ async def test_export_under_faults_is_byte_identical_to_a_clean_one(
     watch.credentials(creds)
 
     async with LiveVox(creds, base_url=sim.base_url) as lv:  # exports only read: the tenant stays as is
-        watch.sessions(lv)  # from now on, every session id the client gets
+        watch.sessions(sim)  # every session id the simulator hands out
         clean = await export_configuration(lv, tmp_path / "clean")
     assert clean.manifest.totals.retries == 0
     start = len(sim.request_log)
@@ -65,7 +65,7 @@ async def test_export_under_faults_is_byte_identical_to_a_clean_one(
         creds, base_url=sim.base_url, timeout=ATTEMPT_TIMEOUT, retry=quick_retry(), adaptive=False
     )
     async with client as lv:
-        watch.sessions(lv)
+        watch.sessions(sim)
 
         def progress(report: Progress) -> None:
             if not expired and report.family == "agents" and report.phase == "reading" and report.done >= 100:
@@ -158,7 +158,7 @@ async def test_creates_under_faults_are_done_at_most_once(
         creds, base_url=sim.base_url, timeout=ATTEMPT_TIMEOUT, retry=quick_retry(), adaptive=False
     )
     async with client as lv:
-        watch.sessions(lv)
+        watch.sessions(sim)
         for index in range(30):
             # Two creates of every kind of fault (scripted), and ten under the 5 % background.
             if index % 3 != 2:

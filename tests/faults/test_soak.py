@@ -61,7 +61,7 @@ async def test_soak_under_mixed_faults(livevox_sim: Simulator, caplog: pytest.Lo
         async with LiveVox(
             creds, base_url=sim.base_url, timeout=ATTEMPT_TIMEOUT, retry=quick_retry(4), adaptive=False
         ) as lv:
-            watch.sessions(lv)  # from now on, every session id the client gets
+            watch.sessions(sim)  # every session id the simulator hands out
 
             def pick(rng: random.Random, task: int) -> tuple[str, Callable[[], Awaitable[Any]]]:
                 roll = rng.random()
@@ -95,7 +95,6 @@ async def test_soak_under_mixed_faults(livevox_sim: Simulator, caplog: pytest.Lo
                         outcomes["ok"] += 1
 
             await asyncio.gather(*(run(task) for task in range(TASKS)))
-            watch.sessions(lv)
             assert_nothing_held(lv)
             stats = lv.stats()
             watch.texts += [repr(lv), repr(stats)]

@@ -117,7 +117,9 @@ async def test_close_logs_every_session_out(livevox_sim: Simulator) -> None:
     async with LiveVox(creds, base_url=livevox_sim.base_url) as lv:
         await lv.agents.info()
         await lv.agents.info()
-        assert sorted(s.logins for s in lv._pool.sessions) == [1, 1]
+        assert [(s.user, s.logins) for s in lv.stats().sessions] == [
+            (f"{c.client_name}/{c.user_name}", 1) for c in creds
+        ]
     assert ops_in_log(livevox_sim, "session.logout") == 2
     with pytest.raises(ConfigurationError):
         await lv.agents.info()
@@ -134,7 +136,7 @@ async def test_client_configuration_errors() -> None:
         LiveVox(creds, base_url="http://api.example.com")
     with pytest.raises(ConfigurationError, match="exactly one"):
         LiveVox(creds)
-    assert LiveVox(creds, region="na4")._transport.base_url == "https://api.na4.livevox.com"
+    assert LiveVox(creds, region="na4").runtime.base_url == "https://api.na4.livevox.com"
     with pytest.raises(ConfigurationError, match="page_size"):
         async with LiveVox(creds, base_url="http://127.0.0.1:9") as lv:
             lv.agents.list(page_size=1001)

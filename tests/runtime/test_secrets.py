@@ -35,8 +35,8 @@ async def test_secrets_never_show(
     shown: list[str] = [repr(creds), str(creds)]
     async with make_client(creds, retry=FAST_RETRY) as lv:
         await lv.agents.info()
-        session_id = lv._pool.sessions[0].login.session_id  # type: ignore[union-attr]
-        shown += [repr(lv), repr(lv._pool.sessions[0]), repr(lv._pool.sessions[0].login), repr(lv.stats())]
+        (session_id,) = livevox_sim.issued_session_ids
+        shown += [repr(lv), repr(lv.session), repr(lv.runtime), repr(lv.stats())]
         for fault in ("500", "reset", "truncate", "malformed_json", "html_200", "expire_session", "429"):
             livevox_sim.faults.script(fault, times=2, operation="agents.info")
             try:
@@ -96,13 +96,11 @@ async def test_secrets_livevox_echoes_are_cut_out_of_its_message(
     caplog.set_level(logging.DEBUG, logger="livevox_async")
     creds = livevox_sim.credentials("Sysadmin")
     async with make_client(creds) as lv:
-        session = lv._pool.sessions[0]
         await lv.agents.info()
-        previous = session.login.session_id  # type: ignore[union-attr]
         livevox_sim.expire_sessions()
         await lv.agents.info()
-        current = session.login.session_id  # type: ignore[union-attr]
-        assert current != previous
+        previous, current = livevox_sim.issued_session_ids
+        assert lv.stats().sessions[0].logins == 2
         errors = []
         for secret in (creds.password, creds.access_token, current, previous, current.upper()):
             with pytest.raises(BadRequestError) as caught:
