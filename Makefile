@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip  # --group needs pip >= 25.1
-	$(BIN)/python -m pip install --quiet -e '.[cli,test]' --group dev
+	$(BIN)/python -m pip install --quiet -e '.[cli,test,otel]' --group dev
 	touch $(STAMP)
 
 test: $(STAMP)
@@ -31,7 +31,7 @@ test: $(STAMP)
 
 # Tests that `make check` type-checks too, one mypy run per entry: a test directory is no
 # package, so its conftest.py and helpers are top-level modules, as pytest imports them.
-TYPED_TESTS := tests/test_*.py tests/simulator tests/fidelity tests/packaging tests/docs tests/export
+TYPED_TESTS := tests/test_*.py tests/simulator tests/fidelity tests/packaging tests/docs tests/export tests/runtime tests/faults
 
 check: $(STAMP)
 	$(BIN)/python -m ruff check .

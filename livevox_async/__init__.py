@@ -8,7 +8,7 @@ async with LiveVox(Credentials(...), region="NA6") as lv:
         ...
 """
 
-from ._client import ClientStats, LiveVox
+from ._client import ClientStats, LiveVox, SessionStats
 from ._credentials import ENVIRONMENT, MANAGER_POWERS, ROLES, Credentials, Role, endpoint_from_env
 from ._enum import LiveVoxEnum
 from ._exceptions import (
@@ -88,6 +88,7 @@ __all__ = [
     "RetryPolicy",
     "Role",
     "ServerError",
+    "SessionStats",
     "Source",
     "TokenBucket",
     "TransportError",

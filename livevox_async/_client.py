@@ -76,6 +76,7 @@ from ._retry import (
 )
 from ._session_api import SessionApi
 from ._session_pool import LiveVoxSession, Login, SessionPool
+from ._tracing import AttemptInfo, CallInfo, CallTally, Tracer
 from ._transport import HttpResponse, HttpTransport, RequestContext
 from ._unset import UNSET
 from ._wire import WireAnswer, decode_wire
@@ -166,6 +167,8 @@ class LiveVox(Resources):
             after an attempt that did not succeed; `is_throttle`: which answers are throttles.
         ssl: an `ssl.SSLContext` (or False to skip verification, never in production).
         trace_configs: aiohttp `TraceConfig`s, passed to the `ClientSession`.
+        tracer: a `Tracer` (`livevox_async.tracing`) told of each call and its HTTP
+            attempts; `livevox_async.otel.OpenTelemetryTracer()` makes them spans.
         clock: the client's clock: its limiters' and the one a call's elapsed time is read
             from (tests inject a manual one).
     """
@@ -189,6 +192,7 @@ class LiveVox(Resources):
         is_throttle: Callable[[HttpResponse], bool] = default_is_throttle,
         ssl: ssl.SSLContext | bool | None = None,
         trace_configs: Sequence[aiohttp.TraceConfig] = (),
+        tracer: Tracer | None = None,
         clock: Clock | None = None,
     ) -> None:
         creds = [credentials] if isinstance(credentials, Credentials) else list(credentials)
@@ -213,6 +217,7 @@ class LiveVox(Resources):
         self._clock = clock if clock is not None else LoopClock()
         self._budget = RetryBudget()
         self._is_throttle = is_throttle
+        self._tracer = tracer
         self._in_flight = asyncio.Semaphore(max_concurrency)
         self._bucket_names: dict[int, str] = {}
         bucket_for = _bucket_per_token(rate, burst, adaptive, self._clock, self._bucket_names)
@@ -391,38 +396,49 @@ class LiveVox(Resources):
         options: RequestOptions | None,
         decode: Decode[T],
     ) -> T:
+        call = self._prepare(op, session, path, query, payload, options)
+        if self._tracer is None:
+            return await self._within_deadline(call, options, decode, None)
+        with self._tracer.call(CallInfo(op.id, op.method, call.shown_path)) as trace:
+            tally = CallTally(trace)
+            try:
+                result = await self._within_deadline(call, options, decode, tally)
+            except BaseException as exc:
+                trace.end(tally.summary(type(exc).__name__))
+                raise
+            trace.end(tally.summary(None))
+            return result
+
+    async def _within_deadline(
+        self, call: _Prepared, options: RequestOptions | None, decode: Decode[T], tally: CallTally | None
+    ) -> T:
         deadline = options.deadline if options and options.deadline is not None else self._deadline
         if deadline is None:
-            return await self._attempt_loop(op, session, path, query, payload, options, decode)
+            return await self._attempt_loop(call, options, decode, tally)
         try:
             async with asyncio.timeout(deadline) as scope:
-                return await self._attempt_loop(op, session, path, query, payload, options, decode)
+                return await self._attempt_loop(call, options, decode, tally)
         except TimeoutError as exc:
             if isinstance(exc, ReadTimeout) and not scope.expired():
                 raise  # an attempt's own timeout, within the deadline
         raise DeadlineExceeded(  # outside the except: no chain of cancelled waits behind it
-            f"no answer within the call's deadline of {deadline:g}s", operation=op.id, method=op.method
+            f"no answer within the call's deadline of {deadline:g}s",
+            operation=call.op.id,
+            method=call.op.method,
         )
 
     async def _attempt_loop(
-        self,
-        op: Operation,
-        session: LiveVoxSession,
-        path: Mapping[str, Any],
-        query: Mapping[str, Any],
-        payload: bytes | None,
-        options: RequestOptions | None,
-        decode: Decode[T],
+        self, call: _Prepared, options: RequestOptions | None, decode: Decode[T], tally: CallTally | None
     ) -> T:
         """Attempt, and follow the retry policy's decision until a success or an error."""
-        call = self._prepare(op, session, path, query, payload, options)
+        op, session = call.op, call.session
         started = self._clock.now()
         state: AttemptState | None = None  # made at the first failure: a success needs none
         while True:
             if op.session_required and self._pool.current_id(session) is None:
                 # A failed login is the outcome its waiters share, not retried here.
                 await self._pool.session_id(session)
-            outcome = await self._attempt(call, decode, 1 if state is None else state.attempts + 1)
+            outcome = await self._attempt(call, decode, 1 if state is None else state.attempts, tally)
             if outcome is None:
                 continue  # the session was being renewed: wait for the new id, then queue again
             if outcome.ok:
@@ -431,6 +447,8 @@ class LiveVox(Resources):
             if state is None:
                 state = AttemptState(self._budget, options is None or options.retry, started)
             decision = self._retry.decide(op, outcome, state)
+            if tally is not None:
+                tally.decided(outcome, decision)
             state = await self._follow(call, outcome, state, decision)
 
     def _prepare(
@@ -453,7 +471,9 @@ class LiveVox(Resources):
             timeout=options.timeout if options and options.timeout is not None else self._timeout,
         )
 
-    async def _attempt(self, call: _Prepared, decode: Decode[T], attempt: int) -> Outcome[T] | None:
+    async def _attempt(
+        self, call: _Prepared, decode: Decode[T], attempt: int, tally: CallTally | None
+    ) -> Outcome[T] | None:
         """One attempt: an in-flight slot, a limiter token, the session id as it is now, send.
 
         The id is read when the request goes out, not when the call started waiting, so calls
@@ -478,21 +498,45 @@ class LiveVox(Resources):
                 sent_at = time.monotonic()
                 self._stats.requests += 1
                 try:
-                    response = await self._transport.send(
-                        op.method,
-                        call.url_path,
-                        query=call.query,
-                        headers=self._headers(call, context, session_id),
-                        body=call.payload,
-                        timeout=call.timeout,
-                        context=context,
-                    )
+                    headers = self._headers(call, context, session_id)
+                    if tally is None:
+                        response = await self._send(call, headers, context)
+                    else:
+                        response = await self._traced_send(call, headers, context, tally, attempt, waited)
                 except TransportError as exc:
                     return Outcome(None, context, session_id, error=exc)
         finally:
             session.in_flight -= 1
         self._log_answer(call, context, response.status, attempt, waited, sent_at)
         return self._outcome(call, decode, response, context, session_id)
+
+    async def _send(self, call: _Prepared, headers: dict[str, str], context: RequestContext) -> HttpResponse:
+        return await self._transport.send(
+            call.op.method,
+            call.url_path,
+            query=call.query,
+            headers=headers,
+            body=call.payload,
+            timeout=call.timeout,
+            context=context,
+        )
+
+    async def _traced_send(
+        self,
+        call: _Prepared,
+        headers: dict[str, str],
+        context: RequestContext,
+        tally: CallTally,
+        attempt: int,
+        waited: float,
+    ) -> HttpResponse:
+        """`_send` inside the tracer's context for this attempt, its answer noted."""
+        tally.sending(waited)
+        with tally.trace.attempt(AttemptInfo(attempt)) as info:
+            response = await self._send(call, headers, context)
+            info.answered(response.status, context.request_id)
+        tally.status = response.status
+        return response
 
     def _outcome(
         self,

@@ -31,7 +31,7 @@ def test_the_license_file_is_mit_and_named_in_the_metadata() -> None:
 
 
 def test_published_extras_are_cli_and_test_and_tools_are_dependency_groups() -> None:
-    assert set(PROJECT["project"]["optional-dependencies"]) == {"cli", "test"}
+    assert set(PROJECT["project"]["optional-dependencies"]) == {"cli", "otel", "test"}
     groups = PROJECT["dependency-groups"]
     assert set(groups) == {"dev", "bench", "docs"}
     pinned = [requirement for group in groups.values() for requirement in group if "==" in requirement]

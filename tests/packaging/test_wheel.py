@@ -56,7 +56,7 @@ def test_wheel_metadata_license_and_plugin_from_a_fresh_virtualenv(tmp_path: Pat
     assert metadata["Version"] == version
     assert metadata["License-Expression"] == "MIT"
     assert metadata["License-File"] == "LICENSE"
-    assert sorted(metadata.get_all("Provides-Extra") or []) == ["cli", "test"]
+    assert sorted(metadata.get_all("Provides-Extra") or []) == ["cli", "otel", "test"]
     assert "Programming Language :: Python :: 3.13" in (metadata.get_all("Classifier") or [])
     assert "make " not in metadata.get_payload()
     assert not [n for n in names if n.startswith(("tests/", "docs/", "schema/", "codegen/"))]
