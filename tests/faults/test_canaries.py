@@ -15,6 +15,7 @@ from aiohttp import web
 from faults_support import ANSWER_FAULTS, ATTEMPT_TIMEOUT, SLOW_SECONDS, SecretWatch, logged, wait_until
 
 from livevox_async import (
+    APIError,
     AuthenticationError,
     BadRequestError,
     ConnectError,
@@ -264,6 +265,7 @@ async def test_a_message_echoing_the_secrets_is_redacted(
     async with LiveVox(creds, base_url=echo_peer, retry=RetryPolicy(max_attempts=1)) as lv:
         with pytest.raises(error) as caught:
             await lv.agents.read(17)
+    assert isinstance(caught.value, APIError)
     assert caught.value.lv_message is not None
     assert caught.value.lv_message.count("***") >= 4
     watch.texts += [repr(caught.value.args), repr(caught.value.lv_message)]

@@ -4,6 +4,7 @@ comes out byte-identical to a clean one, and creates under faults are never done
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
 from pathlib import Path
@@ -171,7 +172,7 @@ async def test_creates_under_faults_are_done_at_most_once(
                 outcomes[name] = exc
                 watch.error(exc)
             if isinstance(outcomes[name], ReadTimeout):
-                await wait_until(lambda s=start: any(e.fault == "slow_headers" for e in sim.request_log[s:]))
+                await wait_until(functools.partial(slow_answer_since, sim, start))
             sent = [e for e in sim.request_log[start:] if e.operation == CREATE]
             attempts[name] = [f"{e.status}/{e.fault}" for e in sent]
             done = [e for e in sent if e.status == 201]
@@ -215,3 +216,8 @@ async def test_creates_under_faults_are_done_at_most_once(
 
     watch.records(caplog.records)
     watch.check()
+
+
+def slow_answer_since(sim: Simulator, start: int) -> bool:
+    """Whether a slow answer the client gave up on has reached the log since `start`."""
+    return any(e.fault == "slow_headers" for e in sim.request_log[start:])

@@ -11,13 +11,13 @@ from faults_support import logged
 
 from livevox_async import ConnectionLost, LiveVox, RequestOptions, RetryPolicy
 from livevox_async.models import AgentUpdate
-from livevox_async.testing import Simulator
+from livevox_async.testing import FaultKind, Simulator
 
 UPDATE = "agents.update"
 
 
 @pytest.mark.parametrize("fault", ["reset", "truncate"])
-async def test_a_call_that_may_not_retry_is_sent_once(livevox_sim: Simulator, fault: str) -> None:
+async def test_a_call_that_may_not_retry_is_sent_once(livevox_sim: Simulator, fault: FaultKind) -> None:
     sim = livevox_sim
     agent = sim.state.records("agents")[0]["id"]
     async with LiveVox(sim.credentials("Sysadmin"), base_url=sim.base_url) as lv:

@@ -24,14 +24,14 @@ from livevox_async import (
     ServerError,
 )
 from livevox_async.models import TermCodeCategoryCreate
-from livevox_async.testing import Simulator
+from livevox_async.testing import FaultKind, Simulator
 
 FAST_RETRY = RetryPolicy(max_attempts=4, backoff_base=0.01, backoff_cap=0.05)
 
 
 @pytest.mark.parametrize("fault", ["500", "502", "reset", "truncate", "malformed_json", "html_200"])
 async def test_reads_are_retried_through_a_fault(
-    fault: str, make_client: Callable[..., LiveVox], livevox_sim: Simulator
+    fault: FaultKind, make_client: Callable[..., LiveVox], livevox_sim: Simulator
 ) -> None:
     record = livevox_sim.state.records("agents")[0]
     livevox_sim.faults.script(fault, times=2, operation="agents.read")
@@ -46,7 +46,7 @@ async def test_reads_are_retried_through_a_fault(
     ("fault", "error"), [("500", ServerError), ("reset", ConnectionLost), ("malformed_json", DecodeError)]
 )
 async def test_creates_are_never_sent_twice(
-    fault: str, error: type[Exception], make_client: Callable[..., LiveVox], livevox_sim: Simulator
+    fault: FaultKind, error: type[Exception], make_client: Callable[..., LiveVox], livevox_sim: Simulator
 ) -> None:
     livevox_sim.faults.script(fault, times=1, operation="term_code_categories.create")
     async with make_client(retry=FAST_RETRY) as lv:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,12 @@ from livevox_async import (
     endpoint_from_env,
 )
 
-BASE = {"access_token": "tok", "client_name": "ACME", "user_name": "jsmith", "password": "pw12345678"}
+BASE: dict[str, Any] = {
+    "access_token": "tok",
+    "client_name": "ACME",
+    "user_name": "jsmith",
+    "password": "pw12345678",
+}
 ENV = {"LIVEVOX_ACCESS_TOKEN": "tok", "LIVEVOX_CLIENT": "ACME", "LIVEVOX_USER": "jsmith"}
 
 
@@ -33,13 +39,13 @@ ENV = {"LIVEVOX_ACCESS_TOKEN": "tok", "LIVEVOX_CLIENT": "ACME", "LIVEVOX_USER": 
 )
 def test_bad_credentials_are_refused_with_the_reason(extra: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigurationError) as caught:
-        Credentials(**{**BASE, **extra})  # type: ignore[arg-type]
+        Credentials(**{**BASE, **extra})
     assert message in str(caught.value)
 
 
 def test_the_refusal_never_shows_the_password() -> None:
     with pytest.raises(ConfigurationError) as caught:
-        Credentials(**{**BASE, "role": "pw12345678"})  # type: ignore[arg-type]
+        Credentials(**{**BASE, "role": "pw12345678"})
     assert "unknown role" in str(caught.value)  # the role value is not a secret; the password field is
     with pytest.raises(ConfigurationError) as caught:
         Credentials(**{**BASE, "manager_powers": ["x"]})

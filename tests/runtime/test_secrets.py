@@ -18,7 +18,7 @@ from livevox_async import (
     LiveVoxError,
     RetryPolicy,
 )
-from livevox_async.testing import Simulator
+from livevox_async.testing import FaultKind, Simulator
 
 FAST_RETRY = RetryPolicy(max_attempts=2, backoff_base=0.01, backoff_cap=0.01)
 
@@ -117,7 +117,7 @@ async def test_secrets_livevox_echoes_are_cut_out_of_its_message(
 
 @pytest.mark.parametrize(("fault", "error"), [("malformed_json", DecodeError), ("truncate", ConnectionLost)])
 async def test_a_login_answer_cut_in_half_leaves_no_session_id_behind_the_error(
-    fault: str, error: type[LiveVoxError], livevox_sim: Simulator, make_client: Callable[..., LiveVox]
+    fault: FaultKind, error: type[LiveVoxError], livevox_sim: Simulator, make_client: Callable[..., LiveVox]
 ) -> None:
     # Half a login answer holds `{"sessionId": "…`; orjson's JSONDecodeError keeps the whole
     # document in `.doc`, so the typed error must not have it as its context.

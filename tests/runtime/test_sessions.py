@@ -149,7 +149,7 @@ async def test_a_refused_login_is_tried_once_for_every_waiter_and_never_again(
     async with LiveVox(wrong, base_url=livevox_sim.base_url) as lv:
         results = await asyncio.gather(*(lv.agents.info() for _ in range(500)), return_exceptions=True)
         later = await asyncio.gather(lv.agents.info(), lv.services.info(), return_exceptions=True)
-    assert {type(r) for r in results + later} == {AuthenticationError}
+    assert {type(r) for r in [*results, *later]} == {AuthenticationError}
     assert [(r.operation, r.status) for r in livevox_sim.request_log] == [("session.login", 401)]
 
 
