@@ -25,6 +25,7 @@ from ._memberships import plan_memberships
 from ._plan import KIND_ORDER, Action, ActionKind, Change, FamilyStatus, NotWritable, Plan
 from ._relations import (
     FamilyRules,
+    inferred_body,
     key_families,
     not_compared,
     ordered,
@@ -66,7 +67,8 @@ class Planner:
         if op is not None:
             refusal = self.preflight(op)
             blocked = f"this session may not call {op.id}: {refusal}" if refusal else action.blocked
-            action = attrs.evolve(action, evidence=write_evidence(op), blocked=blocked)
+            sent = inferred_body(op, [*(action.body or {}), *action.secrets])
+            action = attrs.evolve(action, evidence=write_evidence(op), inferred_fields=sent, blocked=blocked)
         self.actions.append(action)
         return action
 

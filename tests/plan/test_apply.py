@@ -164,13 +164,18 @@ async def test_inferred_writes_are_refused_unless_allowed(tenants: Tenants) -> N
     await tenants.export_source()
     plan = await tenants.plan()
     result = await _apply(tenants, plan, allow_inferred=False)
-    inferred = {a.id for a in plan.actions if OPERATIONS[a.op].evidence == "inferred"}
+    inferred = {a.id for a in plan.actions if OPERATIONS[a.op].evidence_parts.path == "inferred"}
     assert inferred
     assert inferred != {a.id for a in plan.actions}
     refused = result.by_status("refused")
     assert {o.action for o in refused} == inferred
     assert all("is inferred" in (o.detail or "") for o in refused)
-    assert {OPERATIONS[op].evidence for op in writes(tenants.target)} <= {"doc", "code"}
+    assert {OPERATIONS[op].evidence_parts.path for op in writes(tenants.target)} <= {"doc", "code"}
+    # the endpoint decides, not the answer: Create Agent's path is documented, its 201 {id} inferred
+    assert str(OPERATIONS["agents.create"].evidence_parts) == "path doc, body doc, response inferred"
+    assert Counter(writes(tenants.target))["agents.create"] == len(
+        list(tenants.source.state.values("agents"))
+    )
     tenants.target.request_log.clear()
     allowed = await _apply(tenants, plan, allow_inferred=True)
     assert Counter(writes(tenants.target)) == Counter(a.op for a in plan.actions if a.id in inferred)

@@ -55,6 +55,20 @@ async def test_plan_apply_and_plan_again(tenants: Tenants) -> None:
     assert '~ update "Denver Call Center"' in out
     assert '- delete "Collections 0001 / Sale"' in out
     assert '+ add services "Billing 0004" to agents "NALLEN00005"' in out
+    lines = out.splitlines()
+    update = lines.index('  ~ update "Denver Call Center"')
+    assert lines[update + 1 : update + 5] == [
+        '      billingSystem: "STANDARD" → "PRIORITY"',
+        "      defaultInputFilter: 1 → 99",
+        '      managerName: "Carol Flores" → "Matthew Wright"',
+        "      warning: the schema only infers the body fields "
+        "billingSystem, defaultInputFilter, managerName",
+    ]
+    assert lines[-4:-2] == [
+        "75 actions use an inferred endpoint: apply sends them only with --allow-inferred",
+        "21 actions send body fields the schema only infers (warnings above): "
+        "LiveVox may ignore or refuse them",
+    ]
     assert out.splitlines()[-2].startswith(
         "Plan: 22 to create, 29 to update, 10 to delete, 52 members to add"
     )

@@ -273,3 +273,33 @@ async def test_a_wrong_source_or_family_is_refused(tenants: Tenants) -> None:
     await tenants.export_source()
     with pytest.raises(PlanError, match="cannot plan voices"):
         await tenants.plan(families=["voices"])
+
+
+async def test_inferred_body_fields_are_listed_as_warnings(tenants: Tenants) -> None:
+    await diverge(tenants)
+    await tenants.export_source()
+    plan = await tenants.plan()
+    warned = {a.op for a in plan.runnable if a.inferred_fields}
+    # the writes whose body part is inferred in the schema (x-livevox-evidence-parts)
+    assert warned == {
+        "call_centers.update",
+        "dialing_strategies.update",
+        "resource_groups.update",
+        "term_code_categories.create",
+        "term_codes.update",
+    }
+    for action in plan.actions:  # exactly the fields each one sends
+        if action.op in warned:
+            assert action.inferred_fields == tuple(sorted(action.body or {})), action.id
+    category = _action(plan, 'term_code_categories.create ["Escalated"]')
+    assert category.inferred_fields == ("name",)
+    # a documented body (Create Term Code) or one seen in code (Create User) warns of nothing
+    known = [a for a in plan.actions if a.op in ("term_codes.create", "users.create")]
+    assert {a.op for a in known} == {"term_codes.create", "users.create"}
+    assert [a.inferred_fields for a in known] == [()] * len(known)
+    assert len(plan.warnings) == len([a for a in plan.runnable if a.inferred_fields])
+    assert (
+        'term_code_categories.create ["Escalated"]: sends name, whose shape the schema only infers'
+        in plan.warnings
+    )
+    assert Plan.read(plan.write(tenants.tmp / "plan.json")).warnings == plan.warnings
