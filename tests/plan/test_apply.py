@@ -7,6 +7,7 @@ import os
 import stat
 from collections import Counter
 
+import aiohttp
 import attrs
 import orjson
 import pytest
@@ -256,3 +257,39 @@ async def test_a_write_refused_409_waits_for_the_one_it_conflicts_with(tenants: 
 
 def _ids(entries: list[dict[str, int]]) -> list[IdRef]:
     return [IdRef(id=e["id"]) for e in entries]
+
+
+async def test_a_field_the_source_clears_is_sent_as_null_and_converges(tenants: Tenants) -> None:
+    # yesterday's export holds call center 101 without a manager; today someone set one
+    tenants.target.state.change("call_centers", 101, {"managerName": None})
+    yesterday = await _export_target(tenants)
+    exported = orjson.loads((yesterday / "call_centers.jsonl").read_bytes().splitlines()[0])
+    assert exported["id"] == 101
+    assert exported["call_centers.read"]["managerName"] is None
+    async with tenants.client(tenants.target) as lv:
+        await lv.call_centers.update(101, CallCenterUpdate(manager_name="Set By Hand"))
+        plan = await plan_changes(lv, yesterday, families=["call_centers"])
+    (update,) = plan.actions
+    assert (update.op, update.path, update.body) == (
+        "call_centers.update",
+        {"id": 101},
+        {"managerName": None},
+    )
+    assert [(c.field, c.old, c.new) for c in update.changes] == [("managerName", "Set By Hand", None)]
+
+    bodies: list[bytes] = []
+
+    async def on_chunk(_: object, __: object, params: aiohttp.TraceRequestChunkSentParams) -> None:
+        bodies.append(params.chunk)
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_chunk_sent.append(on_chunk)
+    tenants.target.request_log.clear()
+    async with tenants.client(tenants.target, trace_configs=[trace]) as lv:
+        result = await apply_plan(lv, plan, state_dir=tenants.tmp / "state", allow_inferred=True)
+    assert writes(tenants.target) == ["call_centers.update"]
+    assert b'{"managerName":null}' in bodies  # sent as JSON null, not left out
+    assert tenants.target.state.record("call_centers", 101)["managerName"] is None
+    assert result.ok
+    assert result.replan is not None
+    assert result.replan.is_empty
