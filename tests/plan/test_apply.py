@@ -293,3 +293,23 @@ async def test_a_field_the_source_clears_is_sent_as_null_and_converges(tenants: 
     assert result.ok
     assert result.replan is not None
     assert result.replan.is_empty
+
+
+async def test_the_backup_plans_the_change_back(tenants: Tenants) -> None:
+    await diverge(tenants)
+    before = {r["callCenterId"]: dict(r) for r in tenants.target.state.values("call_centers")}
+    homes = {r["serviceId"]: r["callCenterId"] for r in tenants.target.state.values("services")}
+    await tenants.export_source()
+    result = await _apply(tenants, await tenants.plan(families=["call_centers"]))
+    assert result.backup is not None
+    assert {r["callCenterId"]: r for r in tenants.target.state.values("call_centers")} != before
+    async with tenants.client(tenants.target) as lv:
+        back = await plan_changes(lv, result.backup, ["call_centers"], prune=["call_centers"])
+    assert {(a.kind, a.op) for a in back.actions} == {
+        ("update", "call_centers.update"),  # the changed fields back
+        ("delete", "call_centers.delete"),  # the call center created, gone again
+    }
+    undone = await _apply(tenants, back, state_dir=tenants.tmp / "state-back")
+    assert undone.ok
+    assert {r["callCenterId"]: r for r in tenants.target.state.values("call_centers")} == before
+    assert {r["serviceId"]: r["callCenterId"] for r in tenants.target.state.values("services")} == homes
