@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pty
 import sys
 from pathlib import Path
 
@@ -85,6 +86,9 @@ async def test_plan_apply_and_plan_again(tenants: Tenants) -> None:
     )
     assert code == 0, out + err
     assert "122 applied" in out
+    state = tenants.tmp / "plan.json.state"  # no --state-dir: beside the plan
+    assert f"Backup of the touched families before writing: {state / 'backup'}" in out
+    assert (state / "journal.jsonl").read_bytes().count(b'"event":"done"') == 122
     assert "Re-plan: no changes (the target matches the source)." in out
     for line in passwords.read_bytes().splitlines():
         secret = orjson.loads(line)["password"]
@@ -152,3 +156,33 @@ async def test_names_from_the_server_reach_the_terminal_escaped(tenants: Tenants
     assert code == 1
     assert "\x1b" not in out
     assert '+ create "[bold red]Boom\\u001b[2J"' in out
+
+
+async def test_apply_on_a_terminal_asks_first_and_a_no_writes_nothing(tenants: Tenants) -> None:
+    source = await tenants.export_source()
+    plan_file = tenants.tmp / "plan.json"
+    await livevox("plan", "--from", str(source), "--out", str(plan_file), sim=tenants.target)
+    creds = tenants.target.credentials("Sysadmin")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEVOX_")}
+    env |= {
+        "LIVEVOX_ACCESS_TOKEN": creds.access_token,
+        "LIVEVOX_CLIENT": creds.client_name,
+        "LIVEVOX_USER": creds.user_name,
+        "LIVEVOX_PASSWORD": creds.password,
+        "LIVEVOX_BASE_URL": tenants.target.base_url,
+    }
+    controller, terminal = pty.openpty()
+    os.write(controller, b"n\n")
+    args = ["apply", str(plan_file), "--passwords", str(tenants.tmp / "pw.jsonl")]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", CLI, *args, cwd=ROOT, env=env, stdin=terminal, stdout=terminal, stderr=terminal
+    )
+    os.close(terminal)
+    code = await asyncio.wait_for(process.wait(), 60)
+    shown = os.read(controller, 65536).decode()
+    os.close(controller)
+    assert code == 2
+    assert "Apply 112 actions (0 deletes) to LiveVox client 4199? [y/N]: " in shown
+    assert shown.endswith("error:\x1b[0m not applied\r\n")
+    assert writes(tenants.target) == []
+    assert not (tenants.tmp / "plan.json.state").exists()

@@ -10,6 +10,7 @@ from plan_support import Tenants, by_name, diverge, names, writes
 
 from livevox_async.tenant import Plan, PlanError, apply_plan, show
 from livevox_async.tenant._relations import rules
+from livevox_async.testing import ListQuirks
 
 
 def _action(plan: Plan, action_id: str):  # type: ignore[no-untyped-def]
@@ -303,3 +304,41 @@ async def test_inferred_body_fields_are_listed_as_warnings(tenants: Tenants) -> 
         in plan.warnings
     )
     assert Plan.read(plan.write(tenants.tmp / "plan.json")).warnings == plan.warnings
+
+
+async def test_a_key_ambiguous_in_the_target_blocks_its_actions(tenants: Tenants) -> None:
+    skills = names(tenants.target, "agent_skills")
+    tenants.target.state.change("agent_skills", 402, {"name": skills[401]})  # two skills alike
+    await tenants.export_source()
+    plan = await tenants.plan()
+    adds = [a for a in plan.actions if a.op == "agents.add_skill"]
+    blocked = {(a.member or [None])[0]: a.blocked for a in adds if a.blocked}
+    assert blocked == {
+        skills[401]: f"agent_skills {skills[401]!r} is ambiguous: 2 objects in the target have that key",
+        skills[402]: f"agent_skills {skills[402]!r} does not exist in the target "
+        "(LiveVox cannot create agent_skills: it must exist)",
+    }
+    assert {a.id for a in adds if a.member == [skills[401]]} <= {a.id for a in adds if a.blocked}
+    assert [a for a in adds if a.blocked is None]  # the other skills are added
+
+
+async def test_a_family_empty_by_404_in_the_target_is_not_planned(tenants: Tenants) -> None:
+    # LiveVox answers an empty list with 404 here: an empty family, or a wrong path. Both
+    # look alike, so the target's resource groups are unknown, not absent: no mass create.
+    for group in list(tenants.target.state.values("resource_groups")):
+        tenants.target.state.delete("resource_groups", group["id"])
+    tenants.target.list_quirks = ListQuirks(families=frozenset({"resource_groups"}), empty_404=True)
+    await tenants.export_source()
+    assert list(tenants.source.state.values("resource_groups"))
+    plan = await tenants.plan(prune=("resource_groups",))
+    status = {f.name: f for f in plan.families}
+    assert status["resource_groups"].planned is False
+    assert status["resource_groups"].reason == (
+        "target: its list answered 404 (empty by 404: an empty family or a wrong path)"
+    )
+    assert not [a for a in plan.actions if a.family == "resource_groups"]
+    assert status["term_codes"].planned
+    tenants.target.list_quirks = ListQuirks()
+    planned = await tenants.plan(families=["resource_groups"])  # a plain empty list: all created
+    assert {a.kind for a in planned.actions} == {"create"}
+    assert len(planned.actions) == len(list(tenants.source.state.values("resource_groups")))
