@@ -313,3 +313,45 @@ async def test_the_backup_plans_the_change_back(tenants: Tenants) -> None:
     assert undone.ok
     assert {r["callCenterId"]: r for r in tenants.target.state.values("call_centers")} == before
     assert {r["serviceId"]: r["callCenterId"] for r in tenants.target.state.values("services")} == homes
+
+
+async def test_the_actions_of_a_step_run_concurrently_and_steps_in_order(tenants: Tenants) -> None:
+    await tenants.export_source()
+    plan = await tenants.plan(families=["agents"])
+    in_flight, most, events = 0, 0, []
+
+    async def started(_: object, __: object, params: aiohttp.TraceRequestStartParams) -> None:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        events.append(("start", params.method, params.url.path))
+
+    async def ended(_: object, __: object, params: aiohttp.TraceRequestEndParams) -> None:
+        nonlocal in_flight
+        in_flight -= 1
+        events.append(("end", params.method, params.url.path))
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(started)
+    trace.on_request_end.append(ended)
+    tenants.target.set_latency(0.02)
+    async with tenants.client(tenants.target, trace_configs=[trace]) as lv:
+        result = await apply_plan(
+            lv,
+            plan,
+            state_dir=tenants.tmp / "s",
+            passwords=tenants.tmp / "pw",
+            allow_inferred=True,
+            concurrency=4,
+            backup=False,
+            verify=False,
+        )
+    assert result.counts()["applied"] == len(plan.actions)
+    assert most == 4  # the step's actions in flight at once, as many as allowed
+    creates = [
+        i for i, (_, method, path) in enumerate(events) if method == "POST" and path.endswith("/agents")
+    ]
+    links = [i for i, (_, method, _) in enumerate(events) if method == "PUT"]
+    assert creates
+    assert links
+    assert max(creates) < min(links)  # every create answered before the first membership is sent
