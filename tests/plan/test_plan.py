@@ -342,3 +342,29 @@ async def test_a_family_empty_by_404_in_the_target_is_not_planned(tenants: Tenan
     planned = await tenants.plan(families=["resource_groups"])  # a plain empty list: all created
     assert {a.kind for a in planned.actions} == {"create"}
     assert len(planned.actions) == len(list(tenants.source.state.values("resource_groups")))
+
+
+async def test_a_removal_livevox_has_no_method_for_is_reported_blocked(tenants: Tenants) -> None:
+    # In the source, service 40001 is under no message template; in the target it is under one.
+    # LiveVox can move a service to another template, not take it off: reported, not faked.
+    tenants.source.state.change("services", 40001, {"messageTemplateId": None})
+    await tenants.export_source()
+    plan = await tenants.plan(families=["services"])
+    service = names(tenants.source, "services")[40001]
+    target = by_name(tenants.target, "services")[service]
+    held = target["messageTemplateId"]
+    template = names(tenants.target, "message_templates")[held]
+    removals = [a for a in plan.actions if a.kind == "remove"]
+    assert [(a.id, a.blocked) for a in removals] == [
+        (
+            f'services.update_message_template ["{template}"] ["{service}"]',
+            "LiveVox has no method to remove services from message_templates",
+        )
+    ]
+    async with tenants.client(tenants.target) as lv:
+        result = await apply_plan(lv, plan, state_dir=tenants.tmp / "state", allow_inferred=True)
+    assert [o.status for o in result.outcomes if o.kind == "remove"] == ["blocked"]
+    sent = [a for a in plan.runnable if a.op == "services.update_message_template"]
+    assert writes(tenants.target).count("services.update_message_template") == len(sent)  # the adds
+    assert all(a.kind == "add" for a in sent)
+    assert by_name(tenants.target, "services")[service]["messageTemplateId"] == held  # still on it
