@@ -21,7 +21,7 @@ from livevox_async.models import (
     ResourceGroupType,
     ResourceGroupUpdate,
 )
-from livevox_async.tenant import ApplyResult, Plan, PlanError, apply_plan, plan_changes
+from livevox_async.tenant import ApplyProgress, ApplyResult, Plan, PlanError, apply_plan, plan_changes
 
 
 async def _apply(tenants: Tenants, plan: Plan, **kwargs: object) -> ApplyResult:
@@ -355,3 +355,14 @@ async def test_the_actions_of_a_step_run_concurrently_and_steps_in_order(tenants
     assert creates
     assert links
     assert max(creates) < min(links)  # every create answered before the first membership is sent
+
+
+async def test_progress_is_reported_after_each_action(tenants: Tenants) -> None:
+    await tenants.export_source()
+    plan = await tenants.plan(families=["term_codes"])
+    events: list[ApplyProgress] = []
+    result = await _apply(tenants, plan, progress=events.append)
+    assert [(e.done, e.total) for e in events] == [
+        (n, len(plan.actions)) for n in range(1, len(plan.actions) + 1)
+    ]
+    assert [e.outcome for e in events] == list(result.outcomes)

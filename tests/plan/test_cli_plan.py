@@ -186,3 +186,15 @@ async def test_apply_on_a_terminal_asks_first_and_a_no_writes_nothing(tenants: T
     assert shown.endswith("error:\x1b[0m not applied\r\n")
     assert writes(tenants.target) == []
     assert not (tenants.tmp / "plan.json.state").exists()
+
+
+async def test_apply_shows_its_progress_on_stderr(tenants: Tenants) -> None:
+    source = await tenants.export_source()
+    plan_file = str(tenants.tmp / "plan.json")
+    await livevox(
+        "plan", "--from", str(source), "--family", "call_centers", "--out", plan_file, sim=tenants.target
+    )
+    code, out, err = await livevox("apply", plan_file, "--yes", "--allow-inferred", sim=tenants.target)
+    assert code == 0, out + err
+    assert err == "applying " + "━" * 40 + " 2/2\n"
+    assert out.splitlines()[0] == "2 applied"
