@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CLI = "from livevox_async.cli import main; main()"
 
 
-async def livevox(*args: str, sim: Simulator) -> tuple[int, str, str]:
-    """Run this checkout's CLI against `sim`; the simulators keep serving in this loop meanwhile."""
+def cli_env(sim: Simulator) -> dict[str, str]:
+    """A user's environment whose `LIVEVOX_*` variables point at `sim`."""
     creds = sim.credentials("Sysadmin")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEVOX_")}
-    env |= {
+    return env | {
         "LIVEVOX_ACCESS_TOKEN": creds.access_token,
         "LIVEVOX_CLIENT": creds.client_name,
         "LIVEVOX_USER": creds.user_name,
@@ -29,13 +29,17 @@ async def livevox(*args: str, sim: Simulator) -> tuple[int, str, str]:
         "LIVEVOX_BASE_URL": sim.base_url,
         "COLUMNS": "200",
     }
+
+
+async def livevox(*args: str, sim: Simulator) -> tuple[int, str, str]:
+    """Run this checkout's CLI against `sim`; the simulators keep serving in this loop meanwhile."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
         CLI,
         *args,
         cwd=ROOT,
-        env=env,
+        env=cli_env(sim),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -162,20 +166,19 @@ async def test_apply_on_a_terminal_asks_first_and_a_no_writes_nothing(tenants: T
     source = await tenants.export_source()
     plan_file = tenants.tmp / "plan.json"
     await livevox("plan", "--from", str(source), "--out", str(plan_file), sim=tenants.target)
-    creds = tenants.target.credentials("Sysadmin")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEVOX_")}
-    env |= {
-        "LIVEVOX_ACCESS_TOKEN": creds.access_token,
-        "LIVEVOX_CLIENT": creds.client_name,
-        "LIVEVOX_USER": creds.user_name,
-        "LIVEVOX_PASSWORD": creds.password,
-        "LIVEVOX_BASE_URL": tenants.target.base_url,
-    }
     controller, terminal = pty.openpty()
     os.write(controller, b"n\n")
     args = ["apply", str(plan_file), "--passwords", str(tenants.tmp / "pw.jsonl")]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CLI, *args, cwd=ROOT, env=env, stdin=terminal, stdout=terminal, stderr=terminal
+        sys.executable,
+        "-c",
+        CLI,
+        *args,
+        cwd=ROOT,
+        env=cli_env(tenants.target),
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
     )
     os.close(terminal)
     code = await asyncio.wait_for(process.wait(), 60)
