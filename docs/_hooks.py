@@ -1,8 +1,8 @@
 """MkDocs hooks (`hooks:` in mkdocs.yml): add the generated reference pages to the site.
 
-`on_files` hands MkDocs the operation pages, the models page and the CLI page as
-generated files (nothing is written into `docs/`); `on_config` puts the operation pages
-into the navigation under "API reference", one section per family; `on_page_markdown`
+`on_files` hands MkDocs the operation pages, the models page, the CLI page and the
+evidence legend as generated files (nothing is written into `docs/`); `on_config` puts
+the operation pages into the navigation under "API reference", one section per family; `on_page_markdown`
 draws the exception tree where a page asks for it.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from docs._cli_reference import cli_page
+from docs._legend import LEGEND_PAGE, legend_page
 from docs._reference import MODELS_PAGE, exception_tree, models_page, operation_nav, operation_pages
 from livevox_async import LiveVoxError
 
@@ -26,6 +27,7 @@ def generated_pages() -> dict[str, str]:
         **operation_pages(),
         MODELS_PAGE: models_page(),
         CLI_PAGE: cli_page(),
+        LEGEND_PAGE: legend_page(),
     }
 
 

@@ -29,6 +29,8 @@ from livevox_async._generated import models as model_module
 from livevox_async._generated.resources import Resources
 
 OPERATIONS_DIR = "reference/operations"
+LEGEND = "../../evidence.md"
+"""The evidence legend (`docs/_legend.py`), as an operation page links to it."""
 MODELS_PAGE = "reference/models.md"
 SIGNATURE_WIDTH = 100
 EVIDENCE = {
@@ -42,8 +44,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 def escape(text: str) -> str:
     r"""Text as Markdown shows it literally.
 
-    >>> escape("G-JD-* and <id> | x")
-    'G-JD-\\* and \\<id\\> \\| x'
+    >>> escape("a_b* and <id> | x")
+    'a\\_b\\* and \\<id\\> \\| x'
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
@@ -168,8 +170,24 @@ def facts(op: Operation) -> list[tuple[str, str]]:
             "Needs a session",
             "yes (`LV-Session`)" if op.session_required else "no",
         ),
-        ("Evidence", f"**{op.evidence}**: {EVIDENCE[op.evidence]}"),
+        (
+            "Evidence",
+            f"**{op.evidence}**: {EVIDENCE[op.evidence]} ({op.evidence_parts}; [levels]({LEGEND}#levels))",
+        ),
     ]
+
+
+def linked_sources(op: Operation) -> str:
+    """`op.source` as Markdown, each key it cites a link to its entry in the evidence legend.
+
+    >>> linked_sources(OPERATIONS["agents.read"]).split(" ")[0]
+    '[G-CM](../../evidence.md#G-CM)'
+    """
+    text = escape(op.source)
+    if not op.source_keys:
+        return text
+    keys = "|".join(re.escape(k) for k in sorted(op.source_keys, key=len, reverse=True))
+    return re.sub(rf"\b({keys})\b(?!-)", rf"[\1]({LEGEND}#\1)", text)
 
 
 def operation_page(op: Operation) -> str:
@@ -186,9 +204,9 @@ def operation_page(op: Operation) -> str:
         f"LiveVox calls it *{escape(op.summary)}*." + (f" {description(op)}" if description(op) else ""),
         call,
         f"| Property | Value |\n|---|---|\n{rows}",
-        f"## Sources\n\n{escape(op.source)}",
+        f"## Sources\n\n{linked_sources(op)}",
         "Source keys starting with `D-` are pages of LiveVox's documentation; keys starting "
-        "with `G-` are client code that calls LiveVox. See the [evidence levels](../index.md#evidence).",
+        f"with `G-` are client code that calls LiveVox. Each is in the [evidence legend]({LEGEND}).",
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -209,6 +227,8 @@ def index_page() -> str:
         "is of it.\n\n"
         "## Evidence\n\n"
         f"{legend}\n\n"
+        "Each part of an operation (path, body, response) has its own level, and every source "
+        "key an operation cites is in the [evidence legend](../evidence.md).\n\n"
         "## All operations\n\n"
         "| Operation | HTTP | Agents | Idempotent | Evidence |\n"
         "|---|---|---|---|---|\n" + "\n".join(rows) + "\n"

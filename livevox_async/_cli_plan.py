@@ -87,6 +87,9 @@ def _print_action(out: Console, action: Action) -> None:
     out.print(f"  [{colour}]{SIGNS[action.kind]}[/] {_describe(action)}")
     for change in action.changes:
         out.print(f"      {escape(change.field)}: {quoted(change.old)} → {quoted(change.new)}")
+    if action.inferred_fields:
+        fields = ", ".join(escape(f) for f in action.inferred_fields)
+        out.print(f"      [yellow]warning[/]: the schema only infers the body fields {fields}")
 
 
 def print_plan(out: Console, plan: Plan, saved: Path | None) -> None:
@@ -111,6 +114,11 @@ def print_plan(out: Console, plan: Plan, saved: Path | None) -> None:
         out.print(
             f"[dim]{len(inferred)} actions use an inferred endpoint: apply sends them only with "
             "--allow-inferred[/]"
+        )
+    if plan.warnings:
+        out.print(
+            f"[dim]{len(plan.warnings)} actions send body fields the schema only infers "
+            "(warnings above): LiveVox may ignore or refuse them[/]"
         )
     counts = plan.counts()
     line = (

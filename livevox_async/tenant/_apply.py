@@ -6,14 +6,15 @@
     print(result.counts(), result.converged)
 
 In order: the plan must be for this client; writes whose endpoint is inferred are
-refused unless `allow_inferred`; the families it touches are exported into
-`<state_dir>/backup` (so the change can be planned back); then step by step (creates
-and updates by dependency level, memberships, deletes in reverse), the actions of one
-step run concurrently through the client's limiter, each one journaled. An update or
-delete re-reads its object first and is not sent if the object changed since the plan
-(stale). A create whose answer was lost (reset, 5xx, garbled) is looked up by natural
-key before it is sent again, so an object is never created twice. Last, the source is
-planned again: the re-plan must hold nothing of what was applied (convergence).
+refused unless `allow_inferred`; the families it touches, and those their keys and
+members need, are exported into `<state_dir>/backup` (so the change can be planned
+back); then step by step (creates and updates by dependency level, memberships,
+deletes in reverse), the actions of one step run concurrently through the client's
+limiter, each one journaled. An update or delete re-reads its object first and is not
+sent if the object changed since the plan (stale). A create whose answer was lost
+(reset, 5xx, garbled) is looked up by natural key before it is sent again, so an
+object is never created twice. Last, the source is planned again: the re-plan must
+hold nothing of what was applied (convergence).
 
 Interrupted (Ctrl-C, a crash, the network)? Run it again with the same plan and state
 directory: what is done is skipped.
@@ -54,7 +55,7 @@ from ._export_dir import CHECKPOINT, MANIFEST, STATE
 from ._journal import Entry, PasswordFile, StateDir, new_password
 from ._keys import show
 from ._plan import Action, Plan
-from ._relations import id_key, ordered, rules, write_evidence
+from ._relations import families_to_read, id_key, ordered, rules, writable_families, write_evidence
 from ._values import CREATED, changed_fields, project
 
 Status = Literal["applied", "stale", "blocked", "refused", "skipped", "failed"]
@@ -357,7 +358,9 @@ async def _backup(lv: LiveVox, out: Path, families: set[str], concurrency: int) 
 
 
 def _touched(actions: tuple[Action, ...]) -> set[str]:
-    return {family for a in actions for family in (a.family, OPERATIONS[a.op].family)}
+    """The families the actions write, and those a plan of them needs to read (keys, members)."""
+    writes = {family for a in actions for family in (a.family, OPERATIONS[a.op].family)}
+    return set(families_to_read(writes & set(writable_families()))) | writes
 
 
 async def _check(lv: LiveVox, plan: Plan, pending: tuple[Action, ...], passwords: object) -> None:
@@ -392,7 +395,8 @@ async def apply_plan(
             required when the plan creates any).
         allow_inferred: also send writes whose endpoint the schema only infers.
         concurrency: actions of one step in flight (the client's limiter sets the rate).
-        backup: export the touched families into `<state_dir>/backup` before writing.
+        backup: export the touched families (and those a plan of them reads) into
+            `<state_dir>/backup` before writing.
         verify: plan the source again afterwards (`ApplyResult.replan`, `.converged`).
         progress: called with an `ApplyProgress` after each action.
 

@@ -74,6 +74,7 @@ async def build_in_staging(lv: LiveVox) -> None:
 def _env(creds: Credentials, sim: Simulator) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVEVOX_")}
     return env | {
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p),
         "LIVEVOX_ACCESS_TOKEN": creds.access_token,
         "LIVEVOX_CLIENT": creds.client_name,
         "LIVEVOX_USER": creds.user_name,
@@ -83,10 +84,11 @@ def _env(creds: Credentials, sim: Simulator) -> dict[str, str]:
 
 
 async def livevox(sim: Simulator, *args: str) -> int:
-    """Run `livevox ARGS` against `sim` as a user would; its output goes to ours."""
+    """Run `livevox ARGS` against `sim` as a user would (this checkout's code, in the current
+    directory); its output goes to ours."""
     print(f"$ livevox {' '.join(args)}", flush=True)
     env = _env(sim.credentials("Sysadmin"), sim)
-    process = await asyncio.create_subprocess_exec(sys.executable, "-c", CLI, *args, cwd=ROOT, env=env)
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", CLI, *args, env=env)
     code = await process.wait()
     print(f"(exit {code})\n", flush=True)
     return code

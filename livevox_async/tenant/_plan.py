@@ -11,7 +11,9 @@ Each `Action` is one write: its operation, where it goes (`path`, `query`) and i
 runs; they appear as `{"$created": "<action id>"}`. Updates and deletes carry `seen`,
 the target object's state the plan was computed against: apply re-reads the object
 and does not write if it changed since (a stale plan). No password is ever in a plan:
-`secrets` names the fields apply generates.
+`secrets` names the fields apply generates. An action whose body the schema only infers
+(`x-livevox-evidence-parts` body `inferred`) names the fields it sends in
+`inferred_fields`; `Plan.warnings` lists them.
 """
 
 from __future__ import annotations
@@ -73,7 +75,9 @@ class Action:
     secrets: tuple[str, ...] = ()
     """A create's fields apply generates (passwords); never their values."""
     evidence: str = "doc"
-    """The endpoint's evidence (`inferred` ones need `allow_inferred`)."""
+    """The endpoint's evidence, path and verb (`inferred` ones need `allow_inferred`)."""
+    inferred_fields: tuple[str, ...] = ()
+    """Body fields sent whose shape the schema only infers: a warning, shown with the plan."""
     blocked: str | None = None
     """Why this action cannot be applied; None when it can."""
 
@@ -125,6 +129,15 @@ class Plan:
     @property
     def blocked(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.blocked is not None)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per runnable action that sends body fields the schema only infers."""
+        return tuple(
+            f"{a.id}: sends {', '.join(a.inferred_fields)}, whose shape the schema only infers"
+            for a in self.runnable
+            if a.inferred_fields
+        )
 
     @property
     def is_empty(self) -> bool:

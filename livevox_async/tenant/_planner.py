@@ -22,9 +22,10 @@ from .._operation import Operation
 from ._errors import Blocked, PlanError
 from ._keys import Key, KeyIndex, show, token
 from ._memberships import plan_memberships
-from ._plan import KIND_ORDER, Action, Change, FamilyStatus, NotWritable, Plan
+from ._plan import KIND_ORDER, Action, ActionKind, Change, FamilyStatus, NotWritable, Plan
 from ._relations import (
     FamilyRules,
+    inferred_body,
     key_families,
     not_compared,
     ordered,
@@ -66,9 +67,18 @@ class Planner:
         if op is not None:
             refusal = self.preflight(op)
             blocked = f"this session may not call {op.id}: {refusal}" if refusal else action.blocked
-            action = attrs.evolve(action, evidence=write_evidence(op), blocked=blocked)
+            sent = inferred_body(op, [*(action.body or {}), *action.secrets])
+            action = attrs.evolve(action, evidence=write_evidence(op), inferred_fields=sent, blocked=blocked)
         self.actions.append(action)
         return action
+
+    def action(
+        self, kind: ActionKind, family: str, op: str, key: Key | None, *, where: Any = None, **fields: Any
+    ) -> Action:
+        """Add the `kind` action of `op` on the `family` object `key` (`where`: its id, to tell apart)."""
+        return self.add(
+            Action(action_id(op, key, where=where), kind, family, op, key, step_of(kind, family), **fields)
+        )
 
     def status(self, family: str) -> str | None:
         """Why `family` cannot be planned, or None: it, or a family its keys need, is incomplete."""
@@ -94,30 +104,17 @@ class Planner:
                 for target_id in target_ids:
                     self._delete(r, target_key or [], target_id, several=len(target_ids) > 1)
         for source_id, why in self.src.unkeyed(family):
-            self.add(
-                Action(
-                    action_id(f"{family}.create", None, where=source_id),
-                    "create",
-                    family,
-                    f"{family}.create",
-                    None,
-                    step_of("create", family),
-                    blocked=why,
-                )
-            )
+            self.action("create", family, f"{family}.create", None, where=source_id, blocked=why)
         if family in self.prune:
             for target_id, why in self.tgt.unkeyed(family):
-                self.add(
-                    Action(
-                        action_id(f"{family}.delete", None, where=target_id),
-                        "delete",
-                        family,
-                        f"{family}.delete",
-                        None,
-                        step_of("delete", family),
-                        target_id,
-                        blocked=why,
-                    )
+                self.action(
+                    "delete",
+                    family,
+                    f"{family}.delete",
+                    None,
+                    where=target_id,
+                    target_id=target_id,
+                    blocked=why,
                 )
 
     def _ambiguity(self, family: str, key: Key, source_ids: list[Any], target_ids: list[Any]) -> None:
@@ -141,18 +138,7 @@ class Planner:
             fields.update(self._create_request(r, r.create, self.source.main(r.name, source_ids[0]) or {}))
         except Blocked as exc:
             fields["blocked"] = exc.reason
-        action = self.add(
-            Action(
-                action_id(op, key),
-                "create",
-                r.name,
-                op,
-                key,
-                step_of("create", r.name),
-                secrets=GENERATED_SECRETS.get(op, ()),
-                **fields,
-            )
-        )
+        action = self.action("create", r.name, op, key, secrets=GENERATED_SECRETS.get(op, ()), **fields)
         self.creates[r.name, token(key)] = action
 
     def _create_request(self, r: FamilyRules, op: Operation, record: dict[str, Any]) -> dict[str, Any]:
@@ -193,17 +179,7 @@ class Planner:
             self._ambiguity(r.name, key, source_ids, target_ids)
         except Blocked as exc:
             if r.update is not None:
-                self.add(
-                    Action(
-                        action_id(op, key),
-                        "update",
-                        r.name,
-                        op,
-                        key,
-                        step_of("update", r.name),
-                        blocked=exc.reason,
-                    )
-                )
+                self.action("update", r.name, op, key, blocked=exc.reason)
             return
         source_id, target_id = source_ids[0], target_ids[0]
         wanted, have = self._keyed(r, self.source, source_id, self.target, target_id)
@@ -225,21 +201,17 @@ class Planner:
             blocked = exc.reason
         changes = tuple(Change(f, have.get(f), wanted.get(f)) for f in writable)
         seen = project(self.target.main(r.name, target_id), r.compared)
-        self.add(
-            Action(
-                action_id(op, key),
-                "update",
-                r.name,
-                op,
-                key,
-                step_of("update", r.name),
-                target_id,
-                path={"id": target_id},
-                body=body,
-                seen=seen,
-                changes=changes,
-                blocked=blocked,
-            )
+        self.action(
+            "update",
+            r.name,
+            op,
+            key,
+            target_id=target_id,
+            path={"id": target_id},
+            body=body,
+            seen=seen,
+            changes=changes,
+            blocked=blocked,
         )
 
     def _keyed(
@@ -281,19 +253,16 @@ class Planner:
         op = r.delete.id if r.delete is not None else f"{r.name}.delete"
         blocked = None if r.delete is not None else f"LiveVox has no method to delete {r.name}"
         seen = project(self.target.main(r.name, target_id), r.compared)
-        self.add(
-            Action(
-                action_id(op, key, where=target_id if several else None),
-                "delete",
-                r.name,
-                op,
-                key,
-                step_of("delete", r.name),
-                target_id,
-                path={"id": target_id},
-                seen=seen,
-                blocked=blocked,
-            )
+        self.action(
+            "delete",
+            r.name,
+            op,
+            key,
+            where=target_id if several else None,
+            target_id=target_id,
+            path={"id": target_id},
+            seen=seen,
+            blocked=blocked,
         )
 
 

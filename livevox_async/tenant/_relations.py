@@ -40,9 +40,29 @@ WRITE_NAMES = ("create", "update", "delete")
 def write_evidence(op: Operation) -> Evidence:
     """How sure the schema is of the endpoint (path and verb) a write sends to.
 
-    `apply` refuses a write whose endpoint is `inferred` unless told `allow_inferred`.
+    The `path` part of the operation's evidence: `apply` refuses a write whose endpoint
+    is `inferred` unless told `allow_inferred`. (A documented endpoint whose answer
+    nobody has seen, like Create Agent's `201 {id}`, is sent.)
+
+    >>> from livevox_async import OPERATIONS
+    >>> write_evidence(OPERATIONS["agents.create"]), write_evidence(OPERATIONS["term_codes.update"])
+    ('doc', 'inferred')
     """
-    return op.evidence
+    return op.evidence_parts.path
+
+
+def inferred_body(op: Operation, fields: Iterable[str]) -> tuple[str, ...]:
+    """The `fields` a write sends in its body, sorted, when the schema only infers the body.
+
+    `plan` lists them as warnings: LiveVox may ignore or refuse a key the schema guessed.
+
+    >>> from livevox_async import OPERATIONS
+    >>> inferred_body(OPERATIONS["dialing_strategies.create"], ["service", "name"])
+    ('name', 'service')
+    >>> inferred_body(OPERATIONS["agents.create"], ["loginId"])
+    ()
+    """
+    return tuple(sorted(fields)) if op.evidence_parts.body == "inferred" else ()
 
 
 def is_write(op: Operation) -> bool:

@@ -100,7 +100,11 @@ def parse_params(op: Operation, path: Mapping[str, str], query: Mapping[str, str
 
 
 def decode_body(op: Operation, raw: bytes) -> Record:
-    """The request body checked against the operation's model; 400 naming each bad field."""
+    """The request body checked against the operation's model; 400 naming each bad field.
+
+    An optional field sent as JSON `null` is kept as `None` (an update clears it), while
+    an absent one is left out (an update leaves it alone).
+    """
     assert op.body is not None
     try:
         data = orjson.loads(raw)
@@ -114,7 +118,12 @@ def decode_body(op: Operation, raw: bytes) -> Record:
         canonical: Record = unstructure(structure(data, op.body))
     except DecodeError as exc:
         raise Problem(400, f"invalid body: {'; '.join(exc.problems)}") from None
-    return canonical
+    cleared = {
+        f.metadata["wire"]: None
+        for f in attrs.fields(op.body)
+        if f.default is not attrs.NOTHING and data.get(f.metadata["wire"], ...) is None
+    }
+    return canonical | cleared
 
 
 # -- Session API -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from livevox_async import ENVIRONMENT, OPERATIONS, LiveVoxError
+from livevox_async import ENVIRONMENT, OPERATIONS, SOURCES, LiveVoxError
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("LIVEVOX_TEST_DOCS_SITE") != "1", reason="builds the documentation site: make docs"
@@ -79,3 +79,24 @@ def test_included_text_is_rendered(site: Path) -> None:
     for cls in exception_classes(LiveVoxError):
         assert f"<code>{cls.__name__}</code>" in errors, cls
     assert "Keep a Changelog" in page(site, "changelog")
+
+
+def test_the_evidence_legend_holds_every_key_the_operation_pages_link_to(site: Path) -> None:
+    legend = page(site, "reference/evidence")
+    for key in SOURCES:
+        assert f'<h3 id="{key}">{key}' in legend, key
+    assert '<h2 id="levels">' in legend
+    for op in OPERATIONS.values():
+        text = page(site, f"reference/operations/{op.family}/{op.name}")
+        for key in op.source_keys:
+            assert f'<a href="../../../evidence/#{key}">{key}</a>' in text, (op.id, key)
+        assert '<a href="../../../evidence/#levels">levels</a>' in text, op.id
+
+
+def test_the_plan_and_apply_page_shows_a_real_run_and_the_guarantees(site: Path) -> None:
+    text = page(site, "plan-apply")
+    assert "--8&lt;--" not in text
+    assert "$ make demo-sync" in text
+    assert "Re-plan: no changes (the target matches the source)." in text
+    assert "Identity by natural key." in text
+    assert "Convergence" in text

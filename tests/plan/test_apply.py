@@ -7,6 +7,7 @@ import os
 import stat
 from collections import Counter
 
+import aiohttp
 import attrs
 import orjson
 import pytest
@@ -20,7 +21,7 @@ from livevox_async.models import (
     ResourceGroupType,
     ResourceGroupUpdate,
 )
-from livevox_async.tenant import ApplyResult, Plan, PlanError, apply_plan, plan_changes
+from livevox_async.tenant import ApplyProgress, ApplyResult, Plan, PlanError, apply_plan, plan_changes
 
 
 async def _apply(tenants: Tenants, plan: Plan, **kwargs: object) -> ApplyResult:
@@ -164,13 +165,18 @@ async def test_inferred_writes_are_refused_unless_allowed(tenants: Tenants) -> N
     await tenants.export_source()
     plan = await tenants.plan()
     result = await _apply(tenants, plan, allow_inferred=False)
-    inferred = {a.id for a in plan.actions if OPERATIONS[a.op].evidence == "inferred"}
+    inferred = {a.id for a in plan.actions if OPERATIONS[a.op].evidence_parts.path == "inferred"}
     assert inferred
     assert inferred != {a.id for a in plan.actions}
     refused = result.by_status("refused")
     assert {o.action for o in refused} == inferred
     assert all("is inferred" in (o.detail or "") for o in refused)
-    assert {OPERATIONS[op].evidence for op in writes(tenants.target)} <= {"doc", "code"}
+    assert {OPERATIONS[op].evidence_parts.path for op in writes(tenants.target)} <= {"doc", "code"}
+    # the endpoint decides, not the answer: Create Agent's path is documented, its 201 {id} inferred
+    assert str(OPERATIONS["agents.create"].evidence_parts) == "path doc, body doc, response inferred"
+    assert Counter(writes(tenants.target))["agents.create"] == len(
+        list(tenants.source.state.values("agents"))
+    )
     tenants.target.request_log.clear()
     allowed = await _apply(tenants, plan, allow_inferred=True)
     assert Counter(writes(tenants.target)) == Counter(a.op for a in plan.actions if a.id in inferred)
@@ -251,3 +257,112 @@ async def test_a_write_refused_409_waits_for_the_one_it_conflicts_with(tenants: 
 
 def _ids(entries: list[dict[str, int]]) -> list[IdRef]:
     return [IdRef(id=e["id"]) for e in entries]
+
+
+async def test_a_field_the_source_clears_is_sent_as_null_and_converges(tenants: Tenants) -> None:
+    # yesterday's export holds call center 101 without a manager; today someone set one
+    tenants.target.state.change("call_centers", 101, {"managerName": None})
+    yesterday = await _export_target(tenants)
+    exported = orjson.loads((yesterday / "call_centers.jsonl").read_bytes().splitlines()[0])
+    assert exported["id"] == 101
+    assert exported["call_centers.read"]["managerName"] is None
+    async with tenants.client(tenants.target) as lv:
+        await lv.call_centers.update(101, CallCenterUpdate(manager_name="Set By Hand"))
+        plan = await plan_changes(lv, yesterday, families=["call_centers"])
+    (update,) = plan.actions
+    assert (update.op, update.path, update.body) == (
+        "call_centers.update",
+        {"id": 101},
+        {"managerName": None},
+    )
+    assert [(c.field, c.old, c.new) for c in update.changes] == [("managerName", "Set By Hand", None)]
+
+    bodies: list[bytes] = []
+
+    async def on_chunk(_: object, __: object, params: aiohttp.TraceRequestChunkSentParams) -> None:
+        bodies.append(params.chunk)
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_chunk_sent.append(on_chunk)
+    tenants.target.request_log.clear()
+    async with tenants.client(tenants.target, trace_configs=[trace]) as lv:
+        result = await apply_plan(lv, plan, state_dir=tenants.tmp / "state", allow_inferred=True)
+    assert writes(tenants.target) == ["call_centers.update"]
+    assert b'{"managerName":null}' in bodies  # sent as JSON null, not left out
+    assert tenants.target.state.record("call_centers", 101)["managerName"] is None
+    assert result.ok
+    assert result.replan is not None
+    assert result.replan.is_empty
+
+
+async def test_the_backup_plans_the_change_back(tenants: Tenants) -> None:
+    await diverge(tenants)
+    before = {r["callCenterId"]: dict(r) for r in tenants.target.state.values("call_centers")}
+    homes = {r["serviceId"]: r["callCenterId"] for r in tenants.target.state.values("services")}
+    await tenants.export_source()
+    result = await _apply(tenants, await tenants.plan(families=["call_centers"]))
+    assert result.backup is not None
+    assert {r["callCenterId"]: r for r in tenants.target.state.values("call_centers")} != before
+    async with tenants.client(tenants.target) as lv:
+        back = await plan_changes(lv, result.backup, ["call_centers"], prune=["call_centers"])
+    assert {(a.kind, a.op) for a in back.actions} == {
+        ("update", "call_centers.update"),  # the changed fields back
+        ("delete", "call_centers.delete"),  # the call center created, gone again
+    }
+    undone = await _apply(tenants, back, state_dir=tenants.tmp / "state-back")
+    assert undone.ok
+    assert {r["callCenterId"]: r for r in tenants.target.state.values("call_centers")} == before
+    assert {r["serviceId"]: r["callCenterId"] for r in tenants.target.state.values("services")} == homes
+
+
+async def test_the_actions_of_a_step_run_concurrently_and_steps_in_order(tenants: Tenants) -> None:
+    await tenants.export_source()
+    plan = await tenants.plan(families=["agents"])
+    in_flight, most, events = 0, 0, []
+
+    async def started(_: object, __: object, params: aiohttp.TraceRequestStartParams) -> None:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        events.append(("start", params.method, params.url.path))
+
+    async def ended(_: object, __: object, params: aiohttp.TraceRequestEndParams) -> None:
+        nonlocal in_flight
+        in_flight -= 1
+        events.append(("end", params.method, params.url.path))
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(started)
+    trace.on_request_end.append(ended)
+    tenants.target.set_latency(0.02)
+    async with tenants.client(tenants.target, trace_configs=[trace]) as lv:
+        result = await apply_plan(
+            lv,
+            plan,
+            state_dir=tenants.tmp / "s",
+            passwords=tenants.tmp / "pw",
+            allow_inferred=True,
+            concurrency=4,
+            backup=False,
+            verify=False,
+        )
+    assert result.counts()["applied"] == len(plan.actions)
+    assert most == 4  # the step's actions in flight at once, as many as allowed
+    creates = [
+        i for i, (_, method, path) in enumerate(events) if method == "POST" and path.endswith("/agents")
+    ]
+    links = [i for i, (_, method, _) in enumerate(events) if method == "PUT"]
+    assert creates
+    assert links
+    assert max(creates) < min(links)  # every create answered before the first membership is sent
+
+
+async def test_progress_is_reported_after_each_action(tenants: Tenants) -> None:
+    await tenants.export_source()
+    plan = await tenants.plan(families=["term_codes"])
+    events: list[ApplyProgress] = []
+    result = await _apply(tenants, plan, progress=events.append)
+    assert [(e.done, e.total) for e in events] == [
+        (n, len(plan.actions)) for n in range(1, len(plan.actions) + 1)
+    ]
+    assert [e.outcome for e in events] == list(result.outcomes)

@@ -10,6 +10,7 @@ from plan_support import Tenants, by_name, diverge, names, writes
 
 from livevox_async.tenant import Plan, PlanError, apply_plan, show
 from livevox_async.tenant._relations import rules
+from livevox_async.testing import ListQuirks
 
 
 def _action(plan: Plan, action_id: str):  # type: ignore[no-untyped-def]
@@ -273,3 +274,97 @@ async def test_a_wrong_source_or_family_is_refused(tenants: Tenants) -> None:
     await tenants.export_source()
     with pytest.raises(PlanError, match="cannot plan voices"):
         await tenants.plan(families=["voices"])
+
+
+async def test_inferred_body_fields_are_listed_as_warnings(tenants: Tenants) -> None:
+    await diverge(tenants)
+    await tenants.export_source()
+    plan = await tenants.plan()
+    warned = {a.op for a in plan.runnable if a.inferred_fields}
+    # the writes whose body part is inferred in the schema (x-livevox-evidence-parts)
+    assert warned == {
+        "call_centers.update",
+        "dialing_strategies.update",
+        "resource_groups.update",
+        "term_code_categories.create",
+        "term_codes.update",
+    }
+    for action in plan.actions:  # exactly the fields each one sends
+        if action.op in warned:
+            assert action.inferred_fields == tuple(sorted(action.body or {})), action.id
+    category = _action(plan, 'term_code_categories.create ["Escalated"]')
+    assert category.inferred_fields == ("name",)
+    # a documented body (Create Term Code) or one seen in code (Create User) warns of nothing
+    known = [a for a in plan.actions if a.op in ("term_codes.create", "users.create")]
+    assert {a.op for a in known} == {"term_codes.create", "users.create"}
+    assert [a.inferred_fields for a in known] == [()] * len(known)
+    assert len(plan.warnings) == len([a for a in plan.runnable if a.inferred_fields])
+    assert (
+        'term_code_categories.create ["Escalated"]: sends name, whose shape the schema only infers'
+        in plan.warnings
+    )
+    assert Plan.read(plan.write(tenants.tmp / "plan.json")).warnings == plan.warnings
+
+
+async def test_a_key_ambiguous_in_the_target_blocks_its_actions(tenants: Tenants) -> None:
+    skills = names(tenants.target, "agent_skills")
+    tenants.target.state.change("agent_skills", 402, {"name": skills[401]})  # two skills alike
+    await tenants.export_source()
+    plan = await tenants.plan()
+    adds = [a for a in plan.actions if a.op == "agents.add_skill"]
+    blocked = {(a.member or [None])[0]: a.blocked for a in adds if a.blocked}
+    assert blocked == {
+        skills[401]: f"agent_skills {skills[401]!r} is ambiguous: 2 objects in the target have that key",
+        skills[402]: f"agent_skills {skills[402]!r} does not exist in the target "
+        "(LiveVox cannot create agent_skills: it must exist)",
+    }
+    assert {a.id for a in adds if a.member == [skills[401]]} <= {a.id for a in adds if a.blocked}
+    assert [a for a in adds if a.blocked is None]  # the other skills are added
+
+
+async def test_a_family_empty_by_404_in_the_target_is_not_planned(tenants: Tenants) -> None:
+    # LiveVox answers an empty list with 404 here: an empty family, or a wrong path. Both
+    # look alike, so the target's resource groups are unknown, not absent: no mass create.
+    for group in list(tenants.target.state.values("resource_groups")):
+        tenants.target.state.delete("resource_groups", group["id"])
+    tenants.target.list_quirks = ListQuirks(families=frozenset({"resource_groups"}), empty_404=True)
+    await tenants.export_source()
+    assert list(tenants.source.state.values("resource_groups"))
+    plan = await tenants.plan(prune=("resource_groups",))
+    status = {f.name: f for f in plan.families}
+    assert status["resource_groups"].planned is False
+    assert status["resource_groups"].reason == (
+        "target: its list answered 404 (empty by 404: an empty family or a wrong path)"
+    )
+    assert not [a for a in plan.actions if a.family == "resource_groups"]
+    assert status["term_codes"].planned
+    tenants.target.list_quirks = ListQuirks()
+    planned = await tenants.plan(families=["resource_groups"])  # a plain empty list: all created
+    assert {a.kind for a in planned.actions} == {"create"}
+    assert len(planned.actions) == len(list(tenants.source.state.values("resource_groups")))
+
+
+async def test_a_removal_livevox_has_no_method_for_is_reported_blocked(tenants: Tenants) -> None:
+    # In the source, service 40001 is under no message template; in the target it is under one.
+    # LiveVox can move a service to another template, not take it off: reported, not faked.
+    tenants.source.state.change("services", 40001, {"messageTemplateId": None})
+    await tenants.export_source()
+    plan = await tenants.plan(families=["services"])
+    service = names(tenants.source, "services")[40001]
+    target = by_name(tenants.target, "services")[service]
+    held = target["messageTemplateId"]
+    template = names(tenants.target, "message_templates")[held]
+    removals = [a for a in plan.actions if a.kind == "remove"]
+    assert [(a.id, a.blocked) for a in removals] == [
+        (
+            f'services.update_message_template ["{template}"] ["{service}"]',
+            "LiveVox has no method to remove services from message_templates",
+        )
+    ]
+    async with tenants.client(tenants.target) as lv:
+        result = await apply_plan(lv, plan, state_dir=tenants.tmp / "state", allow_inferred=True)
+    assert [o.status for o in result.outcomes if o.kind == "remove"] == ["blocked"]
+    sent = [a for a in plan.runnable if a.op == "services.update_message_template"]
+    assert writes(tenants.target).count("services.update_message_template") == len(sent)  # the adds
+    assert all(a.kind == "add" for a in sent)
+    assert by_name(tenants.target, "services")[service]["messageTemplateId"] == held  # still on it
