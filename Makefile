@@ -31,7 +31,7 @@ test: $(STAMP)
 
 # Tests that `make check` type-checks too, one mypy run per entry: a test directory is no
 # package, so its conftest.py and helpers are top-level modules, as pytest imports them.
-TYPED_TESTS := tests/test_*.py tests/simulator tests/fidelity tests/packaging tests/docs tests/export tests/runtime tests/faults
+TYPED_TESTS := tests/test_*.py tests/simulator tests/fidelity tests/packaging tests/docs tests/export tests/runtime tests/faults tests/plan
 
 check: $(STAMP)
 	$(BIN)/python -m ruff check .

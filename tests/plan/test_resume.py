@@ -102,7 +102,9 @@ async def test_an_apply_cancelled_half_way_resumes_to_the_same_state(tenants: Te
     assert mismatches(tenants.source, tenants.target) == {}
     passwords = _passwords(tenants)
     for agent in tenants.source.state.values("agents"):
-        stored = tenants.target.state.find("agents", tenants.target.state.lookup("agents", agent["loginId"]))
+        stored_id = tenants.target.state.lookup("agents", agent["loginId"])
+        assert stored_id is not None
+        stored = tenants.target.state.find("agents", stored_id)
         assert stored is not None
         assert stored["password"] == passwords[orjson.dumps([agent["loginId"]]).decode()]
 
@@ -133,7 +135,9 @@ async def test_a_process_killed_right_after_a_create_loses_no_password(tenants: 
     passwords = _passwords(tenants)
     assert len(passwords) == 1
     ((key, password),) = passwords.items()
-    created = tenants.target.state.find("agents", tenants.target.state.lookup("agents", *orjson.loads(key)))
+    created_id = tenants.target.state.lookup("agents", *orjson.loads(key))
+    assert created_id is not None
+    created = tenants.target.state.find("agents", created_id)
     assert created is not None
     assert created["password"] == password
     journal = (tenants.tmp / "state" / "journal.jsonl").read_bytes()

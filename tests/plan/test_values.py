@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from livevox_async import OPERATIONS
 from livevox_async._generated.models import DialingStrategy
 from livevox_async.tenant import update_body
 from livevox_async.tenant._relations import ordered, references
 from livevox_async.tenant._values import canonical, changed_fields, map_references
 
-STRATEGY = {
+STRATEGY: dict[str, Any] = {
     "name": "Strategy 01",
     "service": [{"id": 40001}, {"id": 40002}],
     "dialingSequenceItem": [{"phoneIndex": 3}, {"phoneIndex": 1}],
