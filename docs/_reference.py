@@ -133,7 +133,7 @@ def description(op: Operation) -> str:
     if not doc:
         return ""
     lines = doc.splitlines()[1:]
-    prose = [line for line in lines if not line.startswith(("Agent sessions:", "Evidence:"))]
+    prose = [line for line in lines if not line.startswith(("Agent sessions:", "Evidence:", "Sources:"))]
     return "\n".join(prose).strip()
 
 
