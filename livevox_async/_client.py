@@ -679,7 +679,9 @@ class LiveVox(Resources):
         for param in params:
             if param.wire not in values:
                 raise ConfigurationError(f"{op.id} needs the path parameter {param.name}")
-            value = quote(_path_segment(op, param, values[param.wire]), safe="")
+            raw = values[param.wire]
+            # an int (not a bool) is digits and maybe a minus: nothing to check or quote
+            value = str(raw) if raw.__class__ is int else quote(_path_segment(op, param, raw), safe="")
             sent = sent.replace(f"{{{param.wire}}}", value)
             shown = shown.replace(f"{{{param.wire}}}", REDACTED if param.secret else value)
         return sent, shown

@@ -96,6 +96,11 @@ class Operation:
     """Where the facts come from, in words (`G-CM readAgent; G-JD-DIALER`)."""
     source_keys: tuple[str, ...]
     """The source keys `source` cites, each resolved in `livevox_async.SOURCES`."""
+    _path_params: tuple[Param, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Read on every call's path building: worked out once per operation.
+        object.__setattr__(self, "_path_params", tuple(p for p in self.params if p.location == "path"))
 
     @property
     def family(self) -> str:
@@ -118,7 +123,13 @@ class Operation:
         return self.list_key is not None
 
     def path_params(self) -> tuple[Param, ...]:
-        return tuple(p for p in self.params if p.location == "path")
+        """The parameters that go into the path, in order.
+
+        >>> from livevox_async import OPERATIONS
+        >>> [p.name for p in OPERATIONS["agents.add_service"].path_params()]
+        ['id', 'service_id']
+        """
+        return self._path_params
 
     def query_params(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == "query")
