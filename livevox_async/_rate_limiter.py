@@ -89,6 +89,10 @@ class EventRate:
     def add(self, now: float) -> None:
         self._times.append(now)
 
+    def last(self) -> float | None:
+        """When the latest event happened; None before the first."""
+        return self._times[-1] if self._times else None
+
     def per_second(self, now: float, *, start: float | None = None) -> float:
         times = self._times
         while times and times[0] <= now - self.window:
@@ -103,12 +107,14 @@ class ThrottleControl:
     """The adaptive part: what rate to allow, learned from throttles (CUBIC, as botocore).
 
     On a throttle the rate drops to `beta` times the rate LiveVox actually *answered*
-    successfully over the last second (the sends that were throttled tell nothing about
-    the limit), then climbs back along a CUBIC curve that flattens at that rate and only
-    slowly probes beyond it. botocore bases the cut on the rate it sent, which after a
-    burst of throttles is far above the limit and takes many cuts to come down.
+    successfully over the last second, or since the current streak of sends began when
+    that is sooner (the sends that were throttled tell nothing about the limit, nor does a
+    quiet spell: a send more than a second after the last one starts a new streak), then
+    climbs back along a CUBIC curve that flattens at that rate and only slowly probes
+    beyond it. botocore bases the cut on the rate it sent, which after a burst of
+    throttles is far above the limit and takes many cuts to come down.
 
-    Early on, when less than `cut_window` has passed since the first send, the estimate
+    Early in a streak, when less than `cut_window` has passed since it began, the estimate
     rests on little data, so cuts may follow each other sooner (every 0.1 s at least).
     """
 
@@ -132,14 +138,15 @@ class ThrottleControl:
         self._k = 0.0
         self.sends = EventRate()
         self.successes = EventRate()
-        self._first_send: float | None = None
+        self._streak_start: float | None = None
         self.throttles = 0
         self.cuts = 0
 
     def on_send(self, now: float) -> None:
+        last = self.sends.last()
+        if last is None or now - last > self.sends.window:
+            self._streak_start = now  # a new streak: the quiet time before it says nothing of the limit
         self.sends.add(now)
-        if self._first_send is None:
-            self._first_send = now
 
     def rate(self, now: float) -> float | None:
         """The fill rate to use now; None while not limiting at all."""
@@ -159,7 +166,7 @@ class ThrottleControl:
     def on_throttle(self, now: float) -> bool:
         """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut."""
         self.throttles += 1
-        started = self._first_send if self._first_send is not None else now
+        started = self._streak_start if self._streak_start is not None else now
         window = min(self.cut_window, max(0.1, now - started))
         if self._cut_at is not None and now - self._cut_at < window:
             return False
