@@ -19,6 +19,8 @@ mismatch (`$.agent[3].id: expected int, got str`).
 
 from __future__ import annotations
 
+import itertools
+import linecache
 import types
 import typing
 from collections.abc import Callable
@@ -130,17 +132,61 @@ def _wire_names(cls: type[Any]) -> dict[str, Any]:
 
 
 _ABSENT = object()
+_SOURCES = itertools.count(1)
+"""Numbers the compiled sources, so two classes of one name get two file names."""
+
+
+def init_hooks(cls: type[Any]) -> list[str]:
+    """What `cls.__init__` (or setting an attribute) does beyond storing the values.
+
+    The compiled decoder makes instances without `__init__`, which is sound only when this
+    is empty: no validator, converter or `on_setattr` hook, no `__attrs_pre_init__` or
+    `__attrs_post_init__`, no `__setattr__` of its own (a frozen class has one). A class
+    with any of them is decoded through `__init__` instead.
+
+        >>> from livevox_async.models import Agent
+        >>> init_hooks(Agent)
+        []
+        >>> @attrs.frozen
+        ... class Checked:
+        ...     n: int = attrs.field(validator=attrs.validators.gt(0))
+        >>> init_hooks(Checked)
+        ['n: validator', '__setattr__ (frozen, or on_setattr hooks)']
+    """
+    found = []
+    for field in attrs.fields(cls):
+        if field.validator is not None:
+            found.append(f"{field.name}: validator")
+        if field.converter is not None:
+            found.append(f"{field.name}: converter")
+        if field.on_setattr not in (None, attrs.setters.NO_OP):
+            found.append(f"{field.name}: on_setattr")
+    found += [hook for hook in ("__attrs_pre_init__", "__attrs_post_init__") if hasattr(cls, hook)]
+    if "__setattr__" in {name for klass in cls.__mro__[:-1] for name in vars(klass)}:
+        found.append("__setattr__ (frozen, or on_setattr hooks)")
+    return found
+
+
+def _compile(source: str, name: str, namespace: dict[str, Any]) -> Any:
+    """Compile generated `source`, registered in `linecache` so tracebacks show its lines."""
+    filename = f"<livevox structure {name} #{next(_SOURCES)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace["structure"]
 
 
 def _compile_model(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
     """A structure function for one model, compiled from source like cattrs does, but leaner.
 
     Primitive fields are type-checked inline and every attribute is set on an instance
-    made without `__init__` (models have no validators): no per-field call, no kwargs
-    dict. It fails with a bare exception on the first mismatch; the caller re-runs the
-    detailed converter to say where and why.
+    made without `__init__` (only for models whose `init_hooks` are none; any other goes
+    through `__init__`): no per-field call, no kwargs dict. It fails with a bare exception
+    on the first mismatch; the caller re-runs the detailed converter to say where and why.
     """
-    fields = attrs.fields(attrs.resolve_types(cls))
+    cls = attrs.resolve_types(cls)
+    if init_hooks(cls):
+        return _structure_model(cls, conv)
+    fields = attrs.fields(cls)
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "UNSET": UNSET}
     namespace["ABSENT"] = _ABSENT
     lines = [
@@ -181,8 +227,7 @@ def _compile_model(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
             namespace[f"type{index}"] = target
             lines.append(f"{indent}inst.{field.name} = hook{index}(v, type{index})")
     lines.append("    return inst")
-    exec(compile("\n".join(lines), f"<livevox structure {cls.__qualname__}>", "exec"), namespace)
-    structure: Callable[[Any, Any], Any] = namespace["structure"]
+    structure: Callable[[Any, Any], Any] = _compile("\n".join(lines) + "\n", cls.__qualname__, namespace)
     return structure
 
 
@@ -284,4 +329,4 @@ def to_json(obj: Any) -> bytes:
     return orjson.dumps(unstructure(obj))
 
 
-__all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
+__all__ = ["converter", "from_json", "init_hooks", "structure", "to_json", "unstructure"]
