@@ -9,6 +9,7 @@ async with LiveVox(Credentials(...), region="NA6") as lv:
 """
 
 from ._client import ClientStats, LiveVox
+from ._converter import to_dict, to_wire
 from ._credentials import ENVIRONMENT, MANAGER_POWERS, ROLES, Credentials, Role, endpoint_from_env
 from ._diff import ExportDiff, FamilyDiff, FieldChange, ObjectChange, diff_exports
 from ._enum import LiveVoxEnum
@@ -105,4 +106,6 @@ __all__ = [
     "diff_exports",
     "endpoint_from_env",
     "export_configuration",
+    "to_dict",
+    "to_wire",
 ]

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import attrs
 import orjson
+from attrs import AttrsInstance
 from cattrs import ClassValidationError, Converter, IterableValidationError
 from cattrs.cols import is_sequence, list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -325,8 +326,56 @@ def from_json(body: bytes, cls: type[T]) -> T:
 
 
 def to_json(obj: Any) -> bytes:
-    """A model as a JSON body."""
+    """A model (or any JSON value holding models) as a JSON body."""
     return orjson.dumps(unstructure(obj))
 
 
-__all__ = ["converter", "from_json", "init_hooks", "structure", "to_json", "unstructure"]
+def to_dict(model: AttrsInstance) -> dict[str, Any]:
+    """A model as the plain JSON object LiveVox would get: wire names, dates as epoch
+    milliseconds, enums as their strings, `UNSET` fields left out. JSON-safe (`json.dumps`
+    takes it), and the decoder turns it back into an equal model.
+
+        >>> from datetime import UTC, datetime
+        >>> from livevox_async.models import Agent, IdRef
+        >>> agent = Agent(id=17, login_id="JSMITH", assigned_service=[IdRef(id=3)],
+        ...               password_last_modified=datetime(2024, 5, 1, tzinfo=UTC))
+        >>> to_dict(agent)
+        {'id': 17, 'loginId': 'JSMITH', 'passwordLastModified': 1714521600000, 'assignedService': [{'id': 3}]}
+        >>> structure(to_dict(agent), Agent) == agent
+        True
+
+    Raises:
+        TypeError: `model` is not a model instance.
+        ValueError: a `datetime` without a timezone (LiveVox's dates are absolute).
+    """
+    _check_model(model, "to_dict")
+    data: dict[str, Any] = unstructure(model)
+    return data
+
+
+def to_wire(model: AttrsInstance) -> bytes:
+    """A model as the JSON body LiveVox would get (compact UTF-8): `to_dict`, serialised.
+
+    >>> from livevox_async.models import AgentUpdate
+    >>> to_wire(AgentUpdate(phone="5551234", home_agent=False))
+    b'{"phone":"5551234","homeAgent":false}'
+    """
+    _check_model(model, "to_wire")
+    return to_json(model)
+
+
+def _check_model(model: object, what: str) -> None:
+    if not attrs.has(type(model)):
+        raise TypeError(f"{what}() takes a model instance (e.g. an Agent), got {type(model).__name__}")
+
+
+__all__ = [
+    "converter",
+    "from_json",
+    "init_hooks",
+    "structure",
+    "to_dict",
+    "to_json",
+    "to_wire",
+    "unstructure",
+]
