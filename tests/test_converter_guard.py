@@ -9,15 +9,17 @@ frozen), and check that a class with one is decoded through its `__init__` inste
 from __future__ import annotations
 
 import inspect
+import linecache
 import traceback
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
 import pytest
 
-from livevox_async import DecodeError, models
-from livevox_async._converter import converter, init_hooks, structure
-from livevox_async.models import Agent, ListInfo
+from livevox_async import UNSET, DecodeError, UnsetType, models
+from livevox_async._converter import EPOCH, converter, init_hooks, structure
+from livevox_async.models import Agent, ListInfo, TermCodeAction
 
 MODELS = [cls for name in models.__all__ if attrs.has(cls := getattr(models, name))]
 
@@ -100,12 +102,36 @@ def test_a_mismatch_inside_compiled_code_shows_its_source_line() -> None:
     assert [f.line for f in compiled] == ["raise TypeError"]
 
 
-def test_a_failing_hook_called_from_compiled_code_shows_the_calling_line() -> None:
-    with pytest.raises(TypeError, match="expected epoch milliseconds") as caught:
-        converter.structure({"id": 1, "passwordLastModified": "yesterday"}, Agent)
+@attrs.define
+class Tagged:
+    tags: list[str]
+
+
+@attrs.define
+class Outer:
+    inner: list[Tagged]
+
+
+def test_a_failure_in_a_nested_model_shows_both_compiled_lines() -> None:
+    with pytest.raises(TypeError) as caught:
+        converter.structure({"inner": [{"tags": ["a", 1]}]}, Outer)
     text = "".join(traceback.format_exception(caught.value))
-    assert 'File "<livevox structure Agent #' in text
-    assert "inst.password_last_modified = hook" in text
+    assert 'File "<livevox structure Outer #' in text
+    assert "inst.inner = [item_hook0(e, item0) for e in v]" in text
+    assert 'File "<livevox structure Tagged #' in text
+    assert "line 10, in structure\n    raise TypeError" in text  # the check of each tag
+
+
+def test_a_date_of_the_wrong_type_fails_in_compiled_code() -> None:
+    with pytest.raises(TypeError) as caught:
+        converter.structure({"id": 1, "passwordLastModified": "yesterday"}, Agent)
+    frames = traceback.extract_tb(caught.value.__traceback__)
+    assert [f.line for f in frames if f.filename.startswith("<livevox structure Agent")] == [
+        "raise TypeError"
+    ]
+    with pytest.raises(DecodeError) as explained:
+        structure({"id": 1, "passwordLastModified": "yesterday"}, Agent)
+    assert explained.value.problems == ("$.passwordLastModified: expected epoch milliseconds (int), got str",)
 
 
 def test_two_classes_of_one_name_get_two_sources() -> None:
@@ -118,3 +144,58 @@ def test_two_classes_of_one_name_get_two_sources() -> None:
 
     first, second = make(), make()
     assert compiled_filename(first) != compiled_filename(second)
+
+
+@attrs.define
+class Point:
+    """Flat: built inline in the loop over a list of them."""
+
+    at: datetime
+    kind: TermCodeAction | UnsetType = UNSET
+    weight: float | UnsetType = UNSET
+    note: str | UnsetType | None = UNSET
+
+
+@attrs.define
+class Track:
+    points: list[Point]
+
+
+def test_every_kind_of_field_in_a_list_of_flat_models() -> None:
+    data = {
+        "points": [
+            {"at": 0, "kind": "DISCONNECT_CALL", "weight": 1, "note": None},
+            {"at": 1000, "kind": "SOMETHING_NEW", "weight": 0.5, "note": "x"},
+            {"at": -1},
+        ]
+    }
+    points = structure(data, Track).points
+    assert [p.at for p in points] == [EPOCH, EPOCH + timedelta(seconds=1), EPOCH - timedelta(milliseconds=1)]
+    assert points[0].kind is TermCodeAction.DISCONNECT_CALL
+    assert (points[1].kind, points[1].kind.is_known) == ("SOMETHING_NEW", False)
+    assert [p.weight for p in points] == [1, 0.5, UNSET]
+    assert [p.note for p in points] == [None, "x", UNSET]  # null is a value here; absent is UNSET
+
+
+@pytest.mark.parametrize(
+    ("point", "problem"),
+    [
+        ({"at": True}, "$.points[0].at: expected epoch milliseconds (int), got bool"),
+        ({"at": 0, "kind": 3}, "$.points[0].kind: expected a TermCodeAction string, got int"),
+        ({"at": 0, "weight": "1"}, "$.points[0].weight: expected float, got str"),
+        ({"at": 0, "weight": False}, "$.points[0].weight: expected float, got bool"),
+        ({"at": 0, "note": 7}, "$.points[0].note: expected str, got int"),
+        ({"kind": "DISCONNECT_CALL"}, "$.points[0].at: required field missing"),
+        ("point", "$.points[0]: expected a JSON object, got str"),
+    ],
+)
+def test_a_wrong_value_in_a_flat_model_is_named_by_its_path(point: Any, problem: str) -> None:
+    with pytest.raises(DecodeError) as caught:
+        structure({"points": [point]}, Track)
+    assert caught.value.problems == (problem,)
+
+
+def test_a_list_of_flat_models_is_built_inside_the_loop() -> None:
+    source = "".join(linecache.getlines(compiled_filename(Track)))
+    assert "    x = new(item0)" in source
+    assert "item_hook" not in source  # no call per item
