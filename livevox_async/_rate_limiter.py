@@ -60,7 +60,8 @@ class LoopClock:
         return self._loop
 
     def now(self) -> float:
-        return self._bound().time()
+        loop = self._loop  # once per request: spare the call to `_bound`
+        return (loop if loop is not None else self._bound()).time()
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
         return self._bound().call_later(delay, callback)
@@ -86,12 +87,12 @@ class EventRate:
         self.shortest = shortest
         self._times: collections.deque[float] = collections.deque(maxlen=100_000)
 
-    def add(self, now: float) -> None:
-        self._times.append(now)
-
-    def last(self) -> float | None:
-        """When the latest event happened; None before the first."""
-        return self._times[-1] if self._times else None
+    def add(self, now: float) -> float | None:
+        """Count an event at `now`; return when the one before it happened (None: the first)."""
+        times = self._times
+        last = times[-1] if times else None
+        times.append(now)
+        return last
 
     def per_second(self, now: float, *, start: float | None = None) -> float:
         times = self._times
@@ -143,10 +144,9 @@ class ThrottleControl:
         self.cuts = 0
 
     def on_send(self, now: float) -> None:
-        last = self.sends.last()
+        last = self.sends.add(now)
         if last is None or now - last > self.sends.window:
             self._streak_start = now  # a new streak: the quiet time before it says nothing of the limit
-        self.sends.add(now)
 
     def rate(self, now: float) -> float | None:
         """The fill rate to use now; None while not limiting at all."""
