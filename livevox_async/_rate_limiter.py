@@ -116,7 +116,9 @@ class ThrottleControl:
     throttles is far above the limit and takes many cuts to come down.
 
     Early in a streak, when less than `cut_window` has passed since it began, the estimate
-    rests on little data, so cuts may follow each other sooner (every 0.1 s at least).
+    rests on little data: a cut is then one `beta` step from the current rate (the answered
+    rate only while there is no rate yet), and cuts may follow each other sooner (every
+    0.1 s at least).
     """
 
     def __init__(
@@ -170,18 +172,30 @@ class ThrottleControl:
         window = min(self.cut_window, max(0.1, now - started))
         if self._cut_at is not None and now - self._cut_at < window:
             return False
-        answered = self.successes.per_second(now, start=started)
-        current = self.rate(now)
-        if answered <= 0:
-            answered = current if current is not None else self.sends.per_second(now) * self.beta
-        base = min(answered, current) if current is not None else answered
-        base = max(base, self.min_rate / self.beta)
+        base = max(self._cut_base(now, started), self.min_rate / self.beta)
         self._rate_at_cut = base
         self._k = math.cbrt(base * (1 - self.beta) / self.scale)
         self._cut_at = now
         self.enabled = True
         self.cuts += 1
         return True
+
+    def _cut_base(self, now: float, started: float) -> float:
+        """The rate a cut starts from (the rate then drops to `beta` times it).
+
+        What LiveVox answered, once that rests on a whole `cut_window` of the streak. Earlier,
+        a few answers say little: a server that stalls for 100 ms and then takes the queued
+        requests at once refuses most of them, and their answered rate looks like 30/s under
+        a limit of 200. So early in a streak a cut is one `beta` step from the current rate,
+        and the answered rate is used only while there is no rate yet.
+        """
+        current = self.rate(now)
+        answered = self.successes.per_second(now, start=started)
+        if current is not None and (now - started < self.cut_window or answered <= 0):
+            return current
+        if answered <= 0:
+            return self.sends.per_second(now) * self.beta
+        return min(answered, current) if current is not None else answered
 
 
 class TokenBucket:

@@ -266,3 +266,31 @@ async def test_a_streak_goes_on_while_sends_are_less_than_a_window_apart() -> No
         await clock.advance(0.9)
     bucket.on_throttle()  # at t = 3.6: answered in the last second, only the one at t = 2.7
     assert bucket.rate == pytest.approx(0.8 * 1.0)
+
+
+async def test_early_in_a_streak_a_cut_is_one_step_from_the_rate_not_the_few_answers() -> None:
+    # Paced at 200/s, the server stalls and then refuses the queued requests at once: 4
+    # answered in the first 0.13 s look like 30/s. A cut that early is one step from 200.
+    clock = ManualClock()
+    bucket = TokenBucket(rate=200, burst=2, clock=clock)
+    for sent in range(26):  # 26 sent in 0.13 s, the first 4 answered
+        await bucket.acquire()
+        if sent < 4:
+            bucket.on_success()
+        await clock.advance(0.005)
+    bucket.on_throttle()
+    assert bucket.rate == pytest.approx(160)
+    for _ in range(20):  # more refusals of the same stall: no second cut within the window
+        bucket.on_throttle()
+    assert (bucket.stats().throttles, bucket.stats().cuts) == (21, 1)
+
+
+async def test_once_a_streak_is_a_window_old_the_cut_follows_the_answers() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=200, burst=1, clock=clock)
+    for _ in range(60):  # 1.5 s of sending at 40/s, every one answered
+        await bucket.acquire()
+        bucket.on_success()
+        await clock.advance(0.025)
+    bucket.on_throttle()
+    assert bucket.rate == pytest.approx(0.8 * 40)
