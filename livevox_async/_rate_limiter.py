@@ -33,6 +33,8 @@ from ._exceptions import ConfigurationError
 
 EPSILON = 1e-9
 """Token arithmetic is in floats: a token counts as whole within this much."""
+EARLY_CUT_WINDOW = 0.1
+"""Seconds between cuts early in a streak (before `cut_window` has passed since it began)."""
 
 
 class TimerHandle(Protocol):
@@ -117,8 +119,9 @@ class ThrottleControl:
 
     Early in a streak, when less than `cut_window` has passed since it began, the estimate
     rests on little data: a cut is then one `beta` step from the current rate (the answered
-    rate only while there is no rate yet), and cuts may follow each other sooner (every
-    0.1 s at least).
+    rate only while there is no rate yet), and cuts may follow each other sooner: every
+    `EARLY_CUT_WINDOW` (0.1 s), so a first guess far above the limit comes down within a
+    fraction of a second instead of one step a second.
     """
 
     def __init__(
@@ -169,7 +172,7 @@ class ThrottleControl:
         """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut."""
         self.throttles += 1
         started = self._streak_start if self._streak_start is not None else now
-        window = min(self.cut_window, max(0.1, now - started))
+        window = self.cut_window if now - started >= self.cut_window else EARLY_CUT_WINDOW
         if self._cut_at is not None and now - self._cut_at < window:
             return False
         base = max(self._cut_base(now, started), self.min_rate / self.beta)

@@ -7,10 +7,11 @@ milliseconds and asserts exact counts.
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
-from livevox_async._rate_limiter import TokenBucket
+from livevox_async._rate_limiter import ThrottleControl, TokenBucket
 from livevox_async.testing import ManualClock
 
 
@@ -294,3 +295,24 @@ async def test_once_a_streak_is_a_window_old_the_cut_follows_the_answers() -> No
         await clock.advance(0.025)
     bucket.on_throttle()
     assert bucket.rate == pytest.approx(0.8 * 40)
+
+
+def test_early_in_a_streak_cuts_come_every_tenth_of_a_second_then_every_second() -> None:
+    control = ThrottleControl(None)
+    cut_at: list[float] = []
+    for step in range(700):  # 3.5 s of sending 200/s, a throttle answered for each send
+        now = step * 0.005
+        control.on_send(now)
+        if step % 4 == 0:
+            control.successes.add(now)  # LiveVox answers 50/s
+        if control.on_throttle(now):
+            cut_at.append(round(now, 3))
+    early = [t for t in cut_at if t < 1.0]
+    gaps = [b - a for a, b in itertools.pairwise(early)]
+    assert early[0] == 0.0
+    assert all(0.1 - 1e-9 <= gap <= 0.105 + 1e-9 for gap in gaps)  # every 0.1 s (one send's step)
+    assert len(early) >= 9
+    later = [t for t in cut_at if t >= 1.0]
+    assert len(later) == 2  # then one a second at most
+    assert later[0] - early[-1] >= 1.0 - 1e-9
+    assert later[1] - later[0] >= 1.0 - 1e-9
