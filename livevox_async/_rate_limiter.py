@@ -11,7 +11,9 @@
   to `beta` times the rate LiveVox answered (at most once per `cut_window` seconds),
   then climbs back along a CUBIC curve towards and past that rate, capped by the configured maximum and by
   twice the measured send rate. With no configured rate the bucket lets everything
-  through until the first throttle, then starts from the answered rate.
+  through until the first throttle, then starts from the answered rate. Paced at a
+  configured rate, a lone throttle (none other within `cut_window`) is taken for jitter
+  and not cut for.
 
     >>> bucket = TokenBucket(rate=10, burst=3)
     >>> waited = await bucket.acquire()        # doctest: +SKIP
@@ -145,6 +147,7 @@ class ThrottleControl:
         self.sends = EventRate()
         self.successes = EventRate()
         self._streak_start: float | None = None
+        self._last_throttle: float | None = None
         self.throttles = 0
         self.cuts = 0
 
@@ -169,8 +172,16 @@ class ThrottleControl:
         return max(cubic, self.min_rate)
 
     def on_throttle(self, now: float) -> bool:
-        """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut."""
+        """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut.
+
+        Paced at a configured rate, a lone throttle (no other within `cut_window`) is jitter:
+        a request that reached the server a little early, or a server that stalled and
+        took two at once. It is not cut for; the second one within the window is.
+        """
         self.throttles += 1
+        previous, self._last_throttle = self._last_throttle, now
+        if self.max_rate is not None and (previous is None or now - previous >= self.cut_window):
+            return False
         started = self._streak_start if self._streak_start is not None else now
         window = self.cut_window if now - started >= self.cut_window else EARLY_CUT_WINDOW
         if self._cut_at is not None and now - self._cut_at < window:

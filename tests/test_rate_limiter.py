@@ -150,11 +150,13 @@ async def test_a_token_given_back_unused_goes_to_the_next_waiter_at_once() -> No
 async def test_throttle_cuts_the_rate_once_per_window_then_climbs_back() -> None:
     clock = ManualClock()
     bucket = TokenBucket(rate=100, burst=1, clock=clock)
-    bucket.on_throttle()  # nothing answered yet: cut from the current rate
+    bucket.on_throttle()  # a lone throttle at the configured rate: jitter, no cut
+    assert bucket.rate == pytest.approx(100)
+    bucket.on_throttle()  # a second within the window: cut from the current rate
     assert bucket.rate == pytest.approx(80)
     bucket.on_throttle()  # same window: no second cut
     assert bucket.rate == pytest.approx(80)
-    assert bucket.stats().throttles == 2
+    assert bucket.stats().throttles == 3
     assert bucket.stats().cuts == 1
     rates: list[float] = []
     for _ in range(12):
@@ -197,6 +199,7 @@ async def test_the_cut_follows_what_livevox_answered_not_what_was_sent() -> None
         if i % 2 == 0:
             bucket.on_success()  # ... of which LiveVox answered every other one
         await clock.advance(0.05)
+    bucket.on_throttle()  # lone: not cut for
     bucket.on_throttle()
     assert bucket.rate == pytest.approx(0.8 * 9)  # 9 answered within the last second (t in (1.0, 2.0])
     bucket.on_throttle()  # within the cut window: no second cut
@@ -205,9 +208,36 @@ async def test_the_cut_follows_what_livevox_answered_not_what_was_sent() -> None
     before = bucket.rate
     assert before is not None
     assert before > 7.2
+    bucket.on_throttle()  # lone again: two seconds after the last one
+    assert bucket.stats().cuts == 1
     bucket.on_throttle()  # nothing answered in the last second: cut from the current rate
     assert bucket.stats().cuts == 2
     assert bucket.rate == pytest.approx(0.8 * before)
+
+
+async def test_a_lone_throttle_at_a_configured_rate_is_not_cut_for() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=100, burst=2, clock=clock)
+    for _ in range(3):  # one throttle every 1.5 s: each one lone
+        bucket.on_throttle()
+        await clock.advance(1.5)
+    assert (bucket.stats().throttles, bucket.stats().cuts, bucket.rate) == (3, 0, 100)
+    bucket.on_throttle()
+    await clock.advance(0.9)
+    bucket.on_throttle()  # two within a second: the limit is lower than told
+    assert bucket.stats().cuts == 1
+    assert bucket.rate is not None
+    assert bucket.rate < 100
+
+
+async def test_without_a_configured_rate_the_first_throttle_cuts() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=None, burst=2, clock=clock)
+    await bucket.acquire()
+    bucket.on_success()
+    await clock.advance(0.5)
+    bucket.on_throttle()
+    assert bucket.stats().cuts == 1
 
 
 async def test_non_adaptive_bucket_keeps_its_rate() -> None:
@@ -280,10 +310,11 @@ async def test_early_in_a_streak_a_cut_is_one_step_from_the_rate_not_the_few_ans
             bucket.on_success()
         await clock.advance(0.005)
     bucket.on_throttle()
+    bucket.on_throttle()
     assert bucket.rate == pytest.approx(160)
     for _ in range(20):  # more refusals of the same stall: no second cut within the window
         bucket.on_throttle()
-    assert (bucket.stats().throttles, bucket.stats().cuts) == (21, 1)
+    assert (bucket.stats().throttles, bucket.stats().cuts) == (22, 1)
 
 
 async def test_once_a_streak_is_a_window_old_the_cut_follows_the_answers() -> None:
@@ -293,6 +324,7 @@ async def test_once_a_streak_is_a_window_old_the_cut_follows_the_answers() -> No
         await bucket.acquire()
         bucket.on_success()
         await clock.advance(0.025)
+    bucket.on_throttle()
     bucket.on_throttle()
     assert bucket.rate == pytest.approx(0.8 * 40)
 
