@@ -1,12 +1,12 @@
-"""Row 8 — pooling: two access tokens, each limited by the server to R requests/s.
+"""Row 9 — pooling: two access tokens, each limited by the server to R requests/s.
 
 A client given both tokens (`LiveVox([token 1, token 2], rate=R)`) should sustain the
 sum of the limits, 2R:
 
-- 8a: a whole-tenant export (concurrency 16) — achieved rate / 2R, median of rounds;
-- 8b: a burst of typed `agents.read` calls all started at once on a fresh client (both
+- 9a: a whole-tenant export (concurrency 16) — achieved rate / 2R, median of rounds;
+- 9b: a burst of typed `agents.read` calls all started at once on a fresh client (both
   sessions log in during the burst) — requests / wall time / 2R, median of rounds;
-- 8c: adaptive, against a hidden limit L per token and no configured rate (as row 5, two
+- 9c: adaptive, against a hidden limit L per token and no configured rate (as row 5, two
   tokens): goodput / 2L and the throttled share, median of rounds from a cold start.
 
 Per round the share of each token (requests granted by its limiter) is recorded.
@@ -129,7 +129,7 @@ def _details(rounds: list[dict[str, Any]], key: str) -> list[str]:
 def _export_row(rounds: list[dict[str, Any]]) -> Row:
     value = median([r["of_limit"] for r in rounds])
     row = Row(
-        "8a. pool: export over 2 tokens, rate / 2R",
+        "9a. pool: export over 2 tokens, rate / 2R",
         f"{value:.3f}",
         ">= 0.95",
         value >= 0.95,
@@ -148,7 +148,7 @@ def _export_row(rounds: list[dict[str, Any]]) -> Row:
 def _burst_row(rounds: list[dict[str, Any]]) -> Row:
     value = median([r["of_limit"] for r in rounds])
     row = Row(
-        "8b. pool: a burst of typed reads over 2 tokens, rate / 2R",
+        "9b. pool: a burst of typed reads over 2 tokens, rate / 2R",
         f"{value:.3f}",
         ">= 0.95",
         value >= 0.95,
@@ -166,7 +166,7 @@ def _adaptive_rows(rounds: list[dict[str, Any]]) -> list[Row]:
     throttled = median([r["throttled"] for r in rounds])
     rows = [
         Row(
-            "8c. pool, adaptive: goodput / 2 x hidden limit",
+            "9c. pool, adaptive: goodput / 2 x hidden limit",
             f"{goodput:.3f}",
             ">= 0.9",
             goodput >= 0.9,
@@ -175,7 +175,7 @@ def _adaptive_rows(rounds: list[dict[str, Any]]) -> list[Row]:
             f"{ADAPTIVE_WORKERS} workers; client CPU {median([r['cpu_us'] for r in rounds]):.0f} µs/request",
         ),
         Row(
-            "8d. pool, adaptive: throttled share",
+            "9d. pool, adaptive: throttled share",
             f"{throttled * 100:.1f} %",
             "<= 5 %",
             throttled <= 0.05,
