@@ -2,7 +2,7 @@
 
 Every benchmark starts its own simulator process (`python -m livevox_async.testing`
 on 127.0.0.1) and runs its baseline in the same run. Names: overhead, decode,
-export_rate, concurrency, adaptive, memory, naive (all by default, in that order).
+export_rate, pool, concurrency, adaptive, memory, naive, apply_rate (all by default, in that order).
 """
 
 from __future__ import annotations
@@ -18,7 +18,17 @@ from pathlib import Path
 
 from ._common import Row, machine
 
-BENCHMARKS = ["overhead", "decode", "export_rate", "concurrency", "adaptive", "memory", "naive", "apply_rate"]
+BENCHMARKS = [
+    "overhead",
+    "decode",
+    "export_rate",
+    "pool",
+    "concurrency",
+    "adaptive",
+    "memory",
+    "naive",
+    "apply_rate",
+]
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
 

@@ -231,6 +231,15 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+PAIRED_ROUNDS = 7
+"""Rounds of every row with a baseline: each round runs both sides, order alternating."""
+
+
+def paired_rate_ratios(sdk: Sequence[Timing], baseline: Sequence[Timing]) -> list[float]:
+    """Per round, the SDK's rate over the baseline's in that same round."""
+    return [a.rate / b.rate for a, b in zip(sdk, baseline, strict=True)]
+
+
 def ratio_verdict(value: float, target: float, *, higher_is_better: bool) -> bool:
     return value >= target if higher_is_better else value <= target
 

@@ -9,6 +9,7 @@ async with LiveVox(Credentials(...), region="NA6") as lv:
 """
 
 from ._client import ClientStats, LiveVox, SessionStats
+from ._converter import to_dict, to_wire
 from ._credentials import ENVIRONMENT, MANAGER_POWERS, ROLES, Credentials, Role, endpoint_from_env
 from ._enum import LiveVoxEnum
 from ._exceptions import (
@@ -96,4 +97,6 @@ __all__ = [
     "UnsetType",
     "__version__",
     "endpoint_from_env",
+    "to_dict",
+    "to_wire",
 ]

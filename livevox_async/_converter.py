@@ -19,6 +19,8 @@ mismatch (`$.agent[3].id: expected int, got str`).
 
 from __future__ import annotations
 
+import itertools
+import linecache
 import types
 import typing
 from collections.abc import Callable
@@ -27,6 +29,7 @@ from typing import Any, TypeVar
 
 import attrs
 import orjson
+from attrs import AttrsInstance
 from cattrs import ClassValidationError, Converter, IterableValidationError
 from cattrs.cols import is_sequence, list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -84,6 +87,19 @@ def _is_list(t: Any) -> bool:
     return is_sequence(t) and typing.get_origin(t) is list
 
 
+def _fast_list(t: Any, conv: Any) -> Callable[[Any, Any], Any]:
+    """A JSON array of one type: each item through its hook (no per-index bookkeeping)."""
+    item: Any = typing.get_args(t)[0] if typing.get_args(t) else Any
+    hook = conv.get_structure_hook(item)
+
+    def structure(value: Any, _: Any) -> Any:
+        if type(value) is not list:
+            raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+        return [hook(e, item) for e in value]
+
+    return structure
+
+
 def _strict_list(t: Any, conv: Any) -> Callable[[Any, Any], Any]:
     structure_items = list_structure_factory(t, conv)
 
@@ -130,60 +146,178 @@ def _wire_names(cls: type[Any]) -> dict[str, Any]:
 
 
 _ABSENT = object()
+_SOURCES = itertools.count(1)
+"""Numbers the compiled sources, so two classes of one name get two file names."""
+
+
+def init_hooks(cls: type[Any]) -> list[str]:
+    """What `cls.__init__` (or setting an attribute) does beyond storing the values.
+
+    The compiled decoder makes instances without `__init__`, which is sound only when this
+    is empty: no validator, converter or `on_setattr` hook, no `__attrs_pre_init__` or
+    `__attrs_post_init__`, no `__setattr__` of its own (a frozen class has one). A class
+    with any of them is decoded through `__init__` instead.
+
+        >>> from livevox_async.models import Agent
+        >>> init_hooks(Agent)
+        []
+        >>> @attrs.frozen
+        ... class Checked:
+        ...     n: int = attrs.field(validator=attrs.validators.gt(0))
+        >>> init_hooks(Checked)
+        ['n: validator', '__setattr__ (frozen, or on_setattr hooks)']
+    """
+    found = []
+    for field in attrs.fields(cls):
+        if field.validator is not None:
+            found.append(f"{field.name}: validator")
+        if field.converter is not None:
+            found.append(f"{field.name}: converter")
+        if field.on_setattr not in (None, attrs.setters.NO_OP):
+            found.append(f"{field.name}: on_setattr")
+    found += [hook for hook in ("__attrs_pre_init__", "__attrs_post_init__") if hasattr(cls, hook)]
+    if "__setattr__" in {name for klass in cls.__mro__[:-1] for name in vars(klass)}:
+        found.append("__setattr__ (frozen, or on_setattr hooks)")
+    return found
+
+
+def _compile(source: str, name: str, namespace: dict[str, Any]) -> Any:
+    """Compile generated `source`, registered in `linecache` so tracebacks show its lines."""
+    filename = f"<livevox structure {name} #{next(_SOURCES)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace["structure"]
 
 
 def _compile_model(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
     """A structure function for one model, compiled from source like cattrs does, but leaner.
 
-    Primitive fields are type-checked inline and every attribute is set on an instance
-    made without `__init__` (models have no validators): no per-field call, no kwargs
-    dict. It fails with a bare exception on the first mismatch; the caller re-runs the
-    detailed converter to say where and why.
+    Every field is read, type-checked and set inline on an instance made without
+    `__init__` (only for models whose `init_hooks` are none; any other goes through
+    `__init__`): primitives, dates, enums and lists of flat models (`IdRef`) with no call
+    per field or item, no kwargs dict. It fails with a bare exception on the first
+    mismatch; the caller re-runs the detailed converter to say where and why.
     """
-    fields = attrs.fields(attrs.resolve_types(cls))
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "UNSET": UNSET}
-    namespace["ABSENT"] = _ABSENT
+    cls = attrs.resolve_types(cls)
+    if init_hooks(cls):
+        return _structure_model(cls, conv)
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "UNSET": UNSET, "ABSENT": _ABSENT}
+    namespace.update(EPOCH=EPOCH, ONE_MS=ONE_MS)
     lines = [
         "def structure(o, _):",
-        "    if type(o) is not dict:",
+        "    if o.__class__ is not dict:",
         "        raise TypeError",
         "    inst = new(cls)",
     ]
-    for index, field in enumerate(fields):
-        wire = field.metadata.get("wire", field.name)
-        args = typing.get_args(field.type) if _is_unset_union(field.type) else ()
-        rest = [a for a in args if a is not UnsetType]
-        if not args:
-            target: Any = field.type
-        else:
-            target = rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]  # noqa: UP007
-        lines.append(f"    v = o[{wire!r}]" if not args else f"    v = o.get({wire!r}, ABSENT)")
-        indent = "    "
-        if args:
-            none_means = "None" if type(None) in rest else "UNSET"
-            lines += [
-                "    if v is ABSENT:",
-                f"        inst.{field.name} = UNSET",
-                "    elif v is None:",
-                f"        inst.{field.name} = {none_means}",
-                "    else:",
-            ]
-            indent = "        "
-        if target in PRIMITIVES:
-            namespace[f"ok{index}"] = PRIMITIVES[target]
-            lines += [
-                f"{indent}if type(v) not in ok{index}:",
-                f"{indent}    raise TypeError",
-                f"{indent}inst.{field.name} = v",
-            ]
-        else:
-            namespace[f"hook{index}"] = conv.get_structure_hook(target)
-            namespace[f"type{index}"] = target
-            lines.append(f"{indent}inst.{field.name} = hook{index}(v, type{index})")
+    for index, field in enumerate(attrs.fields(cls)):
+        lines += _indent(_field_lines(field, f"{index}", namespace, conv, _TOP), "    ")
     lines.append("    return inst")
-    exec(compile("\n".join(lines), f"<livevox structure {cls.__qualname__}>", "exec"), namespace)
-    structure: Callable[[Any, Any], Any] = namespace["structure"]
+    structure: Callable[[Any, Any], Any] = _compile("\n".join(lines) + "\n", cls.__qualname__, namespace)
     return structure
+
+
+@attrs.frozen
+class _Names:
+    """The variables compiled code reads from and sets: the JSON object, the instance, a value."""
+
+    obj: str
+    inst: str
+    value: str
+
+
+_TOP = _Names("o", "inst", "v")
+_ITEM = _Names("e", "x", "w")
+"""The names inside the loop over a list of flat models."""
+
+
+def _field_lines(field: Any, key: str, namespace: dict[str, Any], conv: Any, names: _Names) -> list[str]:
+    """Code that reads one field's wire key and sets the instance's field from it.
+
+    A value with a type test (`guard`) is tested first, the likeliest case: set it if it
+    passes, else UNSET for an absent key or a null, else fail.
+    """
+    wire, attr, v = field.metadata.get("wire", field.name), f"{names.inst}.{field.name}", names.value
+    if not _is_unset_union(field.type):
+        guard, body = _value_code(field.type, attr, key, namespace, conv, v)
+        check = [] if guard is None else [f"if not ({guard}):", "    raise TypeError"]
+        return [f"{v} = {names.obj}[{wire!r}]", *check, *body]
+    rest = [a for a in typing.get_args(field.type) if a is not UnsetType]
+    target: Any = rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]  # noqa: UP007
+    guard, body = _value_code(target, attr, key, namespace, conv, v)
+    if type(None) in rest:  # null is a value of its own here: only an absent key is UNSET
+        lines = [f"{v} = {names.obj}.get({wire!r}, ABSENT)", f"if {v} is ABSENT:", f"    {attr} = UNSET"]
+        lines += [f"elif {v} is None:", f"    {attr} = None"]
+        if guard is not None:
+            lines += [f"elif not ({guard}):", "    raise TypeError"]
+        return [*lines, "else:", *_indent(body, "    ")]
+    if guard is None:
+        lines = [f"{v} = {names.obj}.get({wire!r})", f"if {v} is None:", f"    {attr} = UNSET", "else:"]
+        return [*lines, *_indent(body, "    ")]
+    lines = [f"{v} = {names.obj}.get({wire!r})", f"if {guard}:", *_indent(body, "    ")]
+    return [*lines, f"elif {v} is None:", f"    {attr} = UNSET", "else:", "    raise TypeError"]
+
+
+def _indent(lines: list[str], pad: str) -> list[str]:
+    return [pad + line for line in lines]
+
+
+def _value_code(
+    target: Any, attr: str, key: str, namespace: dict[str, Any], conv: Any, v: str
+) -> tuple[str | None, list[str]]:
+    """How a present value `v` is checked as a `target`: a type test (None: the code checks
+    it itself), and the code that sets `attr` to what it means once it passed."""
+    if target in PRIMITIVES:
+        kinds = PRIMITIVES[target]
+        namespace.update({f"t{key}_{i}": kind for i, kind in enumerate(kinds)})
+        guard = " or ".join(f"{v}.__class__ is t{key}_{i}" for i in range(len(kinds)))
+        return guard, [f"{attr} = {v}"]
+    if target is datetime:
+        return f"{v}.__class__ is int", [f"{attr} = EPOCH + {v} * ONE_MS"]
+    namespace[f"hook{key}"] = conv.get_structure_hook(target)
+    namespace[f"type{key}"] = target
+    if _is_enum(target):
+        namespace[f"members{key}"] = {member.value: member for member in target}
+        found = [f"m = members{key}.get({v})", f"{attr} = m if m is not None else hook{key}({v}, type{key})"]
+        return f"{v}.__class__ is str", found  # `hook` makes a member of a value new to the SDK
+    if _is_list(target) and typing.get_args(target) and v == _TOP.value:
+        return "v.__class__ is list", _list_code(typing.get_args(target)[0], attr, key, namespace, conv)
+    return None, [f"{attr} = hook{key}({v}, type{key})"]
+
+
+def _is_enum(target: Any) -> bool:
+    return isinstance(target, type) and issubclass(target, LiveVoxEnum)
+
+
+def _list_code(item: Any, attr: str, key: str, namespace: dict[str, Any], conv: Any) -> list[str]:
+    """Code for a JSON array `v` of `item`s: primitives checked in a loop, flat models built
+    in the loop itself, others by their hook."""
+    namespace[f"item{key}"] = item
+    if item in PRIMITIVES and len(PRIMITIVES[item]) == 1:
+        loop = ["for e in v:", f"    if e.__class__ is not item{key}:", "        raise TypeError"]
+        return [*loop, f"{attr} = list(v)"]
+    if not _is_flat(item):
+        namespace[f"item_hook{key}"] = conv.get_structure_hook(item)
+        return [f"{attr} = [item_hook{key}(e, item{key}) for e in v]"]
+    lines = ["items = []", "for e in v:", "    if e.__class__ is not dict:", "        raise TypeError"]
+    lines.append(f"    x = new(item{key})")
+    for index, field in enumerate(attrs.fields(item)):
+        lines += _indent(_field_lines(field, f"{key}_{index}", namespace, conv, _ITEM), "    ")
+    return [*lines, "    items.append(x)", f"{attr} = items"]
+
+
+def _is_flat(cls: Any) -> bool:
+    """A model built inline in a loop: attrs, no `init_hooks`, only scalar fields."""
+    if not attrs.has(cls) or init_hooks(cls):
+        return False
+    for field in attrs.fields(attrs.resolve_types(cls)):
+        kinds = (
+            [a for a in typing.get_args(field.type) if a is not UnsetType]
+            if _is_unset_union(field.type)
+            else [field.type]
+        )
+        if not all(k in PRIMITIVES or k is datetime or k is type(None) or _is_enum(k) for k in kinds):
+            return False
+    return True
 
 
 def _structure_model(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
@@ -206,7 +340,7 @@ def _make_converter(*, detailed: bool) -> Converter:
     # Registered on the base class: dispatch is by MRO, so this wins over the `str` hook.
     conv.register_structure_hook(LiveVoxEnum, _structure_enum)
     conv.register_unstructure_hook(LiveVoxEnum, lambda v: v._value_)
-    conv.register_structure_hook_factory(_is_list, _strict_list)
+    conv.register_structure_hook_factory(_is_list, _strict_list if detailed else _fast_list)
     conv.register_structure_hook_factory(_is_unset_union, _structure_unset_union)
     conv.register_structure_hook_factory(attrs.has, _structure_model if detailed else _compile_model)
     conv.register_unstructure_hook_factory(
@@ -280,8 +414,56 @@ def from_json(body: bytes, cls: type[T]) -> T:
 
 
 def to_json(obj: Any) -> bytes:
-    """A model as a JSON body."""
+    """A model (or any JSON value holding models) as a JSON body."""
     return orjson.dumps(unstructure(obj))
 
 
-__all__ = ["converter", "from_json", "structure", "to_json", "unstructure"]
+def to_dict(model: AttrsInstance) -> dict[str, Any]:
+    """A model as the plain JSON object LiveVox would get: wire names, dates as epoch
+    milliseconds, enums as their strings, `UNSET` fields left out. JSON-safe (`json.dumps`
+    takes it), and the decoder turns it back into an equal model.
+
+        >>> from datetime import UTC, datetime
+        >>> from livevox_async.models import Agent, IdRef
+        >>> agent = Agent(id=17, login_id="JSMITH", assigned_service=[IdRef(id=3)],
+        ...               password_last_modified=datetime(2024, 5, 1, tzinfo=UTC))
+        >>> to_dict(agent)
+        {'id': 17, 'loginId': 'JSMITH', 'passwordLastModified': 1714521600000, 'assignedService': [{'id': 3}]}
+        >>> structure(to_dict(agent), Agent) == agent
+        True
+
+    Raises:
+        TypeError: `model` is not a model instance.
+        ValueError: a `datetime` without a timezone (LiveVox's dates are absolute).
+    """
+    _check_model(model, "to_dict")
+    data: dict[str, Any] = unstructure(model)
+    return data
+
+
+def to_wire(model: AttrsInstance) -> bytes:
+    """A model as the JSON body LiveVox would get (compact UTF-8): `to_dict`, serialised.
+
+    >>> from livevox_async.models import AgentUpdate
+    >>> to_wire(AgentUpdate(phone="5551234", home_agent=False))
+    b'{"phone":"5551234","homeAgent":false}'
+    """
+    _check_model(model, "to_wire")
+    return to_json(model)
+
+
+def _check_model(model: object, what: str) -> None:
+    if not attrs.has(type(model)):
+        raise TypeError(f"{what}() takes a model instance (e.g. an Agent), got {type(model).__name__}")
+
+
+__all__ = [
+    "converter",
+    "from_json",
+    "init_hooks",
+    "structure",
+    "to_dict",
+    "to_json",
+    "to_wire",
+    "unstructure",
+]

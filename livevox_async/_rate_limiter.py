@@ -11,7 +11,9 @@
   to `beta` times the rate LiveVox answered (at most once per `cut_window` seconds),
   then climbs back along a CUBIC curve towards and past that rate, capped by the configured maximum and by
   twice the measured send rate. With no configured rate the bucket lets everything
-  through until the first throttle, then starts from the answered rate.
+  through until the first throttle, then starts from the answered rate. Paced at a
+  configured rate, a lone throttle (none other within `cut_window`) is taken for jitter
+  and not cut for.
 
     >>> bucket = TokenBucket(rate=10, burst=3)
     >>> waited = await bucket.acquire()        # doctest: +SKIP
@@ -33,6 +35,8 @@ from ._exceptions import ConfigurationError
 
 EPSILON = 1e-9
 """Token arithmetic is in floats: a token counts as whole within this much."""
+EARLY_CUT_WINDOW = 0.1
+"""Seconds between cuts early in a streak (before `cut_window` has passed since it began)."""
 
 
 class TimerHandle(Protocol):
@@ -60,7 +64,8 @@ class LoopClock:
         return self._loop
 
     def now(self) -> float:
-        return self._bound().time()
+        loop = self._loop  # once per request: spare the call to `_bound`
+        return (loop if loop is not None else self._bound()).time()
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
         return self._bound().call_later(delay, callback)
@@ -86,8 +91,12 @@ class EventRate:
         self.shortest = shortest
         self._times: collections.deque[float] = collections.deque(maxlen=100_000)
 
-    def add(self, now: float) -> None:
-        self._times.append(now)
+    def add(self, now: float) -> float | None:
+        """Count an event at `now`; return when the one before it happened (None: the first)."""
+        times = self._times
+        last = times[-1] if times else None
+        times.append(now)
+        return last
 
     def per_second(self, now: float, *, start: float | None = None) -> float:
         times = self._times
@@ -103,13 +112,18 @@ class ThrottleControl:
     """The adaptive part: what rate to allow, learned from throttles (CUBIC, as botocore).
 
     On a throttle the rate drops to `beta` times the rate LiveVox actually *answered*
-    successfully over the last second (the sends that were throttled tell nothing about
-    the limit), then climbs back along a CUBIC curve that flattens at that rate and only
-    slowly probes beyond it. botocore bases the cut on the rate it sent, which after a
-    burst of throttles is far above the limit and takes many cuts to come down.
+    successfully over the last second, or since the current streak of sends began when
+    that is sooner (the sends that were throttled tell nothing about the limit, nor does a
+    quiet spell: a send more than a second after the last one starts a new streak), then
+    climbs back along a CUBIC curve that flattens at that rate and only slowly probes
+    beyond it. botocore bases the cut on the rate it sent, which after a burst of
+    throttles is far above the limit and takes many cuts to come down.
 
-    Early on, when less than `cut_window` has passed since the first send, the estimate
-    rests on little data, so cuts may follow each other sooner (every 0.1 s at least).
+    Early in a streak, when less than `cut_window` has passed since it began, the estimate
+    rests on little data: a cut is then one `beta` step from the current rate (the answered
+    rate only while there is no rate yet), and cuts may follow each other sooner: every
+    `EARLY_CUT_WINDOW` (0.1 s), so a first guess far above the limit comes down within a
+    fraction of a second instead of one step a second.
     """
 
     def __init__(
@@ -132,14 +146,15 @@ class ThrottleControl:
         self._k = 0.0
         self.sends = EventRate()
         self.successes = EventRate()
-        self._first_send: float | None = None
+        self._streak_start: float | None = None
+        self._last_throttle: float | None = None
         self.throttles = 0
         self.cuts = 0
 
     def on_send(self, now: float) -> None:
-        self.sends.add(now)
-        if self._first_send is None:
-            self._first_send = now
+        last = self.sends.add(now)
+        if last is None or now - last > self.sends.window:
+            self._streak_start = now  # a new streak: the quiet time before it says nothing of the limit
 
     def rate(self, now: float) -> float | None:
         """The fill rate to use now; None while not limiting at all."""
@@ -157,24 +172,44 @@ class ThrottleControl:
         return max(cubic, self.min_rate)
 
     def on_throttle(self, now: float) -> bool:
-        """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut."""
+        """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut.
+
+        Paced at a configured rate, a lone throttle (no other within `cut_window`) is jitter:
+        a request that reached the server a little early, or a server that stalled and
+        took two at once. It is not cut for; the second one within the window is.
+        """
         self.throttles += 1
-        started = self._first_send if self._first_send is not None else now
-        window = min(self.cut_window, max(0.1, now - started))
+        previous, self._last_throttle = self._last_throttle, now
+        if self.max_rate is not None and (previous is None or now - previous >= self.cut_window):
+            return False
+        started = self._streak_start if self._streak_start is not None else now
+        window = self.cut_window if now - started >= self.cut_window else EARLY_CUT_WINDOW
         if self._cut_at is not None and now - self._cut_at < window:
             return False
-        answered = self.successes.per_second(now, start=started)
-        current = self.rate(now)
-        if answered <= 0:
-            answered = current if current is not None else self.sends.per_second(now) * self.beta
-        base = min(answered, current) if current is not None else answered
-        base = max(base, self.min_rate / self.beta)
+        base = max(self._cut_base(now, started), self.min_rate / self.beta)
         self._rate_at_cut = base
         self._k = math.cbrt(base * (1 - self.beta) / self.scale)
         self._cut_at = now
         self.enabled = True
         self.cuts += 1
         return True
+
+    def _cut_base(self, now: float, started: float) -> float:
+        """The rate a cut starts from (the rate then drops to `beta` times it).
+
+        What LiveVox answered, once that rests on a whole `cut_window` of the streak. Earlier,
+        a few answers say little: a server that stalls for 100 ms and then takes the queued
+        requests at once refuses most of them, and their answered rate looks like 30/s under
+        a limit of 200. So early in a streak a cut is one `beta` step from the current rate,
+        and the answered rate is used only while there is no rate yet.
+        """
+        current = self.rate(now)
+        answered = self.successes.per_second(now, start=started)
+        if current is not None and (now - started < self.cut_window or answered <= 0):
+            return current
+        if answered <= 0:
+            return self.sends.per_second(now) * self.beta
+        return min(answered, current) if current is not None else answered
 
 
 class TokenBucket:

@@ -15,7 +15,10 @@ the retry policy) is tried afresh by the next call. Sessions sharing an access t
 share a `TokenBucket`, since a quota is per token.
 
 `SessionPool.choose(op)` picks the least busy session allowed to call `op` (an agent
-session is never used for a method agents may not call), or refuses locally.
+session is never used for a method agents may not call), or refuses locally. Busy counts
+every call the session holds: attempts in flight (the client counts them in `in_flight`)
+and calls waiting for its login, so a burst spreads over every session from the first
+call on instead of piling onto the one whose login is still under way.
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ class LiveVoxSession:
         self.credentials = credentials
         self.bucket = bucket
         self.in_flight = 0
+        """Attempts of this session queued for a slot or a token, or awaiting an answer."""
+        self.logging_in = 0
+        """Calls waiting for this session's login (the first one, or a renewal)."""
         self.login: Login | None = None
         self.logins = 0
         """Logins that succeeded."""
@@ -70,6 +76,11 @@ class LiveVoxSession:
         if login is not None:
             self._retired_id = login.session_id
         return login
+
+    @property
+    def busy(self) -> int:
+        """Calls on this session now: attempts in flight and calls waiting for its login."""
+        return self.in_flight + self.logging_in
 
     @property
     def kind(self) -> str:
@@ -98,6 +109,9 @@ class SessionPool:
         self._login = login
         self._logout = logout
         self._turn = 0
+        self._allowed: dict[str, tuple[Operation, tuple[LiveVoxSession, ...]]] = {}
+        """Per operation id: the operation and the sessions allowed to call it (credentials
+        never change; an entry counts only for the very `Operation` it was made for)."""
 
     def refusal(self, op: Operation) -> str | None:
         """Why no session of the pool may call `op` (the first session's reason); None if one may."""
@@ -105,8 +119,30 @@ class SessionPool:
         return reasons[0] if all(reasons) else None
 
     def choose(self, op: Operation) -> LiveVoxSession:
-        """The least busy session allowed to call `op`; PermissionDeniedError if none is."""
-        allowed = [s for s in self.sessions if refusal(op, s.credentials) is None]
+        """The least busy session allowed to call `op`; PermissionDeniedError if none is.
+
+        Ties go round in turn, so equally busy sessions share a burst evenly.
+        """
+        known = self._allowed.get(op.id)
+        if known is not None and known[0] is op:
+            allowed = known[1]
+        else:
+            allowed = self._allowed_for(op)
+            self._allowed[op.id] = (op, allowed)
+        if len(allowed) == 1:
+            return allowed[0]
+        self._turn += 1
+        count = len(allowed)
+        best = allowed[self._turn % count]
+        for offset in range(1, count):
+            candidate = allowed[(self._turn + offset) % count]
+            if candidate.busy < best.busy:
+                best = candidate
+        return best
+
+    def _allowed_for(self, op: Operation) -> tuple[LiveVoxSession, ...]:
+        """The sessions that may call `op`; PermissionDeniedError naming the first one's reason."""
+        allowed = tuple(s for s in self.sessions if refusal(op, s.credentials) is None)
         if not allowed:
             first = self.sessions[0]
             reason = refusal(op, first.credentials)
@@ -114,12 +150,7 @@ class SessionPool:
             raise permission_error(
                 op, credentials=first.credentials, reason=reason, local=True, method=op.method
             )
-        if len(allowed) == 1:
-            return allowed[0]
-        self._turn += 1
-        start = self._turn % len(allowed)
-        rotated = allowed[start:] + allowed[:start]
-        return min(rotated, key=lambda s: s.in_flight)
+        return allowed
 
     @staticmethod
     def current_id(session: LiveVoxSession) -> str | None:
@@ -130,7 +161,7 @@ class SessionPool:
         """The session's id, logging in first if needed (one login for many callers)."""
         if session.login is not None:
             return session.login.session_id
-        return (await self._shared_login(session)).session_id
+        return (await self._wait_for_login(session)).session_id
 
     async def renew(self, session: LiveVoxSession, stale_id: str) -> str:
         """Replace an expired session id; later callers with the same stale id share the login."""
@@ -138,7 +169,15 @@ class SessionPool:
             session.retire()
         if session.login is not None:
             return session.login.session_id  # renewed already by another caller
-        return (await self._shared_login(session)).session_id
+        return (await self._wait_for_login(session)).session_id
+
+    async def _wait_for_login(self, session: LiveVoxSession) -> Login:
+        """The shared login, this caller counted among the session's `busy` while it waits."""
+        session.logging_in += 1
+        try:
+            return await self._shared_login(session)
+        finally:
+            session.logging_in -= 1
 
     async def _shared_login(self, session: LiveVoxSession) -> Login:
         if session.refused is not None:

@@ -7,53 +7,12 @@ milliseconds and asserts exact counts.
 from __future__ import annotations
 
 import asyncio
-import heapq
 import itertools
-from collections.abc import Callable
 
 import pytest
 
-from livevox_async._rate_limiter import TokenBucket
-
-
-class _Handle:
-    cancelled = False
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-class ManualClock:
-    """A clock that moves only when told; due callbacks run as it passes them."""
-
-    def __init__(self) -> None:
-        self.time = 0.0
-        self._timers: list[tuple[float, int, Callable[[], None], _Handle]] = []
-        self._seq = itertools.count()
-
-    def now(self) -> float:
-        return self.time
-
-    def call_later(self, delay: float, callback: Callable[[], None]) -> _Handle:
-        handle = _Handle()
-        heapq.heappush(self._timers, (self.time + delay, next(self._seq), callback, handle))
-        return handle
-
-    async def advance(self, seconds: float) -> None:
-        target = self.time + seconds
-        while self._timers and self._timers[0][0] <= target + 1e-12:
-            when, _, callback, handle = heapq.heappop(self._timers)
-            self.time = max(self.time, when)
-            if not handle.cancelled:
-                callback()
-                await settle()
-        self.time = target
-        await settle()
-
-
-async def settle() -> None:
-    for _ in range(10):
-        await asyncio.sleep(0)
+from livevox_async._rate_limiter import ThrottleControl, TokenBucket
+from livevox_async.testing import ManualClock
 
 
 def start(bucket: TokenBucket, order: list[str], name: str) -> asyncio.Task[float]:
@@ -70,7 +29,7 @@ async def test_burst_is_granted_at_once_then_the_rest_waits() -> None:
     bucket = TokenBucket(rate=10, burst=3, clock=clock)
     order: list[str] = []
     tasks = [start(bucket, order, f"t{i}") for i in range(5)]
-    await settle()
+    await clock.settle()
     assert order == ["t0", "t1", "t2"]
     assert bucket.stats().waiting == 2
     await clock.advance(0.1)
@@ -85,7 +44,7 @@ async def test_rate_is_exact_over_many_intervals() -> None:
     bucket = TokenBucket(rate=20, burst=1, clock=clock)
     order: list[str] = []
     tasks = [start(bucket, order, str(i)) for i in range(101)]
-    await settle()
+    await clock.settle()
     assert len(order) == 1
     for second in range(1, 6):
         await clock.advance(1.0)
@@ -101,12 +60,12 @@ async def test_newcomer_never_barges_ahead_of_waiters() -> None:
     order: list[str] = []
     start(bucket, order, "first")
     start(bucket, order, "queued")
-    await settle()
+    await clock.settle()
     assert order == ["first"]
     await clock.advance(0.5)
     # Half a token accrued; a newcomer must queue behind "queued", not take it.
     start(bucket, order, "newcomer")
-    await settle()
+    await clock.settle()
     assert order == ["first"]
     await clock.advance(0.5)
     assert order == ["first", "queued"]
@@ -125,7 +84,7 @@ async def test_two_workers_share_grants_evenly() -> None:
             grants[name] += 1
 
     workers = [asyncio.ensure_future(worker("a")), asyncio.ensure_future(worker("b"))]
-    await settle()
+    await clock.settle()
     for _ in range(100):
         await clock.advance(0.1)
     for w in workers:
@@ -142,9 +101,9 @@ async def test_cancelled_waiter_leaves_the_queue_and_the_next_one_is_served() ->
     start(bucket, order, "first")
     head = start(bucket, order, "head")
     second = start(bucket, order, "second")
-    await settle()
+    await clock.settle()
     head.cancel()
-    await settle()
+    await clock.settle()
     assert bucket.stats().waiting == 1
     await clock.advance(1.0)
     assert order == ["first", "second"]
@@ -159,12 +118,12 @@ async def test_token_granted_then_cancelled_is_refunded() -> None:
     start(bucket, order, "first")
     victim = start(bucket, order, "victim")
     after = start(bucket, order, "after")
-    await settle()
+    await clock.settle()
     # Grant the victim's token and cancel it in the same loop step, before it resumes.
     clock.time += 1.0
     bucket._wake()
     victim.cancel()
-    await settle()
+    await clock.settle()
     assert victim.cancelled()
     # The refunded token goes straight to the next waiter, with no extra time.
     assert order == ["first", "after"]
@@ -179,10 +138,10 @@ async def test_a_token_given_back_unused_goes_to_the_next_waiter_at_once() -> No
     order: list[str] = []
     await bucket.acquire()
     waiter = start(bucket, order, "waiter")
-    await settle()
+    await clock.settle()
     assert not waiter.done()
     bucket.refund()
-    await settle()
+    await clock.settle()
     assert order == ["waiter"]
     assert await waiter == 0.0  # no time passed
     assert (bucket.stats().granted, bucket.stats().waiting) == (1, 0)
@@ -191,11 +150,13 @@ async def test_a_token_given_back_unused_goes_to_the_next_waiter_at_once() -> No
 async def test_throttle_cuts_the_rate_once_per_window_then_climbs_back() -> None:
     clock = ManualClock()
     bucket = TokenBucket(rate=100, burst=1, clock=clock)
-    bucket.on_throttle()  # nothing answered yet: cut from the current rate
+    bucket.on_throttle()  # a lone throttle at the configured rate: jitter, no cut
+    assert bucket.rate == pytest.approx(100)
+    bucket.on_throttle()  # a second within the window: cut from the current rate
     assert bucket.rate == pytest.approx(80)
     bucket.on_throttle()  # same window: no second cut
     assert bucket.rate == pytest.approx(80)
-    assert bucket.stats().throttles == 2
+    assert bucket.stats().throttles == 3
     assert bucket.stats().cuts == 1
     rates: list[float] = []
     for _ in range(12):
@@ -213,7 +174,7 @@ async def test_without_a_rate_nothing_waits_until_the_first_throttle() -> None:
     order: list[str] = []
     for i in range(50):
         start(bucket, order, str(i))
-    await settle()
+    await clock.settle()
     assert len(order) == 50
     assert bucket.rate is None
     for _ in range(30):
@@ -224,7 +185,7 @@ async def test_without_a_rate_nothing_waits_until_the_first_throttle() -> None:
     assert bucket.rate == pytest.approx(48)
     for i in range(10):
         start(bucket, order, f"late{i}")
-    await settle()
+    await clock.settle()
     assert len(order) == 51  # one token left after the cut, the rest queue
     await clock.advance(1.0)
     assert len(order) == 60  # the 9 queued are served within the next second at ~48/s
@@ -238,6 +199,7 @@ async def test_the_cut_follows_what_livevox_answered_not_what_was_sent() -> None
         if i % 2 == 0:
             bucket.on_success()  # ... of which LiveVox answered every other one
         await clock.advance(0.05)
+    bucket.on_throttle()  # lone: not cut for
     bucket.on_throttle()
     assert bucket.rate == pytest.approx(0.8 * 9)  # 9 answered within the last second (t in (1.0, 2.0])
     bucket.on_throttle()  # within the cut window: no second cut
@@ -246,9 +208,36 @@ async def test_the_cut_follows_what_livevox_answered_not_what_was_sent() -> None
     before = bucket.rate
     assert before is not None
     assert before > 7.2
+    bucket.on_throttle()  # lone again: two seconds after the last one
+    assert bucket.stats().cuts == 1
     bucket.on_throttle()  # nothing answered in the last second: cut from the current rate
     assert bucket.stats().cuts == 2
     assert bucket.rate == pytest.approx(0.8 * before)
+
+
+async def test_a_lone_throttle_at_a_configured_rate_is_not_cut_for() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=100, burst=2, clock=clock)
+    for _ in range(3):  # one throttle every 1.5 s: each one lone
+        bucket.on_throttle()
+        await clock.advance(1.5)
+    assert (bucket.stats().throttles, bucket.stats().cuts, bucket.rate) == (3, 0, 100)
+    bucket.on_throttle()
+    await clock.advance(0.9)
+    bucket.on_throttle()  # two within a second: the limit is lower than told
+    assert bucket.stats().cuts == 1
+    assert bucket.rate is not None
+    assert bucket.rate < 100
+
+
+async def test_without_a_configured_rate_the_first_throttle_cuts() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=None, burst=2, clock=clock)
+    await bucket.acquire()
+    bucket.on_success()
+    await clock.advance(0.5)
+    bucket.on_throttle()
+    assert bucket.stats().cuts == 1
 
 
 async def test_non_adaptive_bucket_keeps_its_rate() -> None:
@@ -266,13 +255,96 @@ async def test_a_waiter_cancelled_in_the_iteration_its_timer_fires_leaves_cleanl
     bucket = TokenBucket(rate=10, burst=1, adaptive=False, clock=clock)
     await bucket.acquire()
     cancelled = asyncio.create_task(bucket.acquire())
-    await settle()
+    await clock.settle()
     cancelled.cancel()
     await clock.advance(0.1)
     with pytest.raises(asyncio.CancelledError):
         await cancelled
     after = asyncio.create_task(bucket.acquire())
-    await settle()
+    await clock.settle()
     assert after.done()  # the token the cancelled waiter did not take is still there
     assert await after == 0.0
     assert bucket.stats().waiting == 0
+
+
+async def test_after_a_quiet_spell_the_cut_rests_on_the_new_streak_alone() -> None:
+    # One call, five quiet seconds, then a burst: LiveVox answers 2 of it in the first
+    # 50 ms and throttles the rest. The quiet seconds say nothing of the limit, so the
+    # answered rate is 2 in 0.05 s (40/s), not 2 in the last whole second (2/s).
+    clock = ManualClock()
+    bucket = TokenBucket(rate=None, burst=2, clock=clock)
+    await bucket.acquire()
+    bucket.on_success()
+    await clock.advance(5.0)
+    order: list[str] = []
+    for i in range(16):
+        start(bucket, order, str(i))
+    await clock.settle()
+    assert len(order) == 16  # no rate yet: all sent at once
+    bucket.on_success()
+    bucket.on_success()
+    await clock.advance(0.05)
+    bucket.on_throttle()
+    assert bucket.rate == pytest.approx(0.8 * 40)
+
+
+async def test_a_streak_goes_on_while_sends_are_less_than_a_window_apart() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=None, burst=2, clock=clock)
+    for _ in range(4):  # one send and answer every 0.9 s: one streak since t = 0
+        await bucket.acquire()
+        bucket.on_success()
+        await clock.advance(0.9)
+    bucket.on_throttle()  # at t = 3.6: answered in the last second, only the one at t = 2.7
+    assert bucket.rate == pytest.approx(0.8 * 1.0)
+
+
+async def test_early_in_a_streak_a_cut_is_one_step_from_the_rate_not_the_few_answers() -> None:
+    # Paced at 200/s, the server stalls and then refuses the queued requests at once: 4
+    # answered in the first 0.13 s look like 30/s. A cut that early is one step from 200.
+    clock = ManualClock()
+    bucket = TokenBucket(rate=200, burst=2, clock=clock)
+    for sent in range(26):  # 26 sent in 0.13 s, the first 4 answered
+        await bucket.acquire()
+        if sent < 4:
+            bucket.on_success()
+        await clock.advance(0.005)
+    bucket.on_throttle()
+    bucket.on_throttle()
+    assert bucket.rate == pytest.approx(160)
+    for _ in range(20):  # more refusals of the same stall: no second cut within the window
+        bucket.on_throttle()
+    assert (bucket.stats().throttles, bucket.stats().cuts) == (22, 1)
+
+
+async def test_once_a_streak_is_a_window_old_the_cut_follows_the_answers() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=200, burst=1, clock=clock)
+    for _ in range(60):  # 1.5 s of sending at 40/s, every one answered
+        await bucket.acquire()
+        bucket.on_success()
+        await clock.advance(0.025)
+    bucket.on_throttle()
+    bucket.on_throttle()
+    assert bucket.rate == pytest.approx(0.8 * 40)
+
+
+def test_early_in_a_streak_cuts_come_every_tenth_of_a_second_then_every_second() -> None:
+    control = ThrottleControl(None)
+    cut_at: list[float] = []
+    for step in range(700):  # 3.5 s of sending 200/s, a throttle answered for each send
+        now = step * 0.005
+        control.on_send(now)
+        if step % 4 == 0:
+            control.successes.add(now)  # LiveVox answers 50/s
+        if control.on_throttle(now):
+            cut_at.append(round(now, 3))
+    early = [t for t in cut_at if t < 1.0]
+    gaps = [b - a for a, b in itertools.pairwise(early)]
+    assert early[0] == 0.0
+    assert all(0.1 - 1e-9 <= gap <= 0.105 + 1e-9 for gap in gaps)  # every 0.1 s (one send's step)
+    assert len(early) >= 9
+    later = [t for t in cut_at if t >= 1.0]
+    assert len(later) == 2  # then one a second at most
+    assert later[0] - early[-1] >= 1.0 - 1e-9
+    assert later[1] - later[0] >= 1.0 - 1e-9

@@ -34,6 +34,7 @@ from ._drift import (
     StringForInteger,
 )
 from ._faults import FAULT_KINDS, FaultKind, FaultPlan
+from ._manual_clock import ManualClock
 from ._quirks import ListQuirks
 from ._simulator import Simulator
 from ._store import Store
@@ -50,6 +51,7 @@ __all__ = [
     "ListKeyChanged",
     "ListQuirks",
     "LoggedRequest",
+    "ManualClock",
     "Simulator",
     "SimulatorConfig",
     "StatusChanged",
