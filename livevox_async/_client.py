@@ -474,7 +474,7 @@ class LiveVox(Resources):
     async def _attempt(
         self, call: _Prepared, decode: Decode[T], attempt: int, tally: CallTally | None
     ) -> Outcome[T] | None:
-        """One attempt: an in-flight slot, a limiter token, the session id as it is now, send.
+        """One attempt: a limiter token, an in-flight slot, the session id as it is now, send.
 
         The id is read when the request goes out, not when the call started waiting, so calls
         queued behind an expiry send the renewed id. A call that finds its session being
@@ -484,10 +484,11 @@ class LiveVox(Resources):
         op, session = call.op, call.session
         session.in_flight += 1
         try:
-            # The slot first, then the token: a token is spent only when the request can go
-            # out at once, so the server never sees a queued-up burst.
+            # The session's token first, then a slot: calls queued for one session's token
+            # hold no slot, so they cannot starve the other sessions of the pool. A slot is
+            # freed only by an answer, so sends after a wait for one follow the server's pace.
+            waited = await session.bucket.acquire()
             async with self._in_flight:
-                waited = await session.bucket.acquire()
                 session_id = self._pool.current_id(session) if op.session_required else None
                 if op.session_required and session_id is None:
                     session.bucket.refund()
