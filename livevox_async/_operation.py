@@ -126,8 +126,8 @@ class Operation:
         """The parameters that go into the path, in order.
 
         >>> from livevox_async import OPERATIONS
-        >>> [p.name for p in OPERATIONS["agents.add_service"].path_params()]
-        ['id', 'service_id']
+        >>> " then ".join(p.name for p in OPERATIONS["agents.add_service"].path_params())
+        'id then service_id'
         """
         return self._path_params
 
