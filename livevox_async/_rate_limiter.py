@@ -36,6 +36,8 @@ from ._exceptions import ConfigurationError
 EPSILON = 1e-9
 """Token arithmetic is in floats: a token counts as whole within this much."""
 EARLY_CUT_WINDOW = 0.1
+JITTER_SHARE = 0.05
+"""At a configured rate, throttles under this share of the sends of the last window are jitter."""
 """Seconds between cuts early in a streak (before `cut_window` has passed since it began)."""
 
 
@@ -98,6 +100,13 @@ class EventRate:
         times.append(now)
         return last
 
+    def count(self, now: float) -> int:
+        """Events within the window ending at `now`."""
+        times = self._times
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return len(times)
+
     def per_second(self, now: float, *, start: float | None = None) -> float:
         times = self._times
         while times and times[0] <= now - self.window:
@@ -147,7 +156,7 @@ class ThrottleControl:
         self.sends = EventRate()
         self.successes = EventRate()
         self._streak_start: float | None = None
-        self._last_throttle: float | None = None
+        self._recent_throttles = EventRate(cut_window)
         self.throttles = 0
         self.cuts = 0
 
@@ -174,13 +183,15 @@ class ThrottleControl:
     def on_throttle(self, now: float) -> bool:
         """Note a throttle; cut the rate unless one was cut within `cut_window`. True if cut.
 
-        Paced at a configured rate, a lone throttle (no other within `cut_window`) is jitter:
-        a request that reached the server a little early, or a server that stalled and
-        took two at once. It is not cut for; the second one within the window is.
+        Paced at a configured rate, scattered throttles are jitter: a request that reached
+        the server a little early, or a server that stalled and took two at once. A lone
+        throttle (no other within `cut_window`) is not cut for, nor are throttles that are
+        under `JITTER_SHARE` of the window's sends (at 200/s, a few a second); more are a
+        limit lower than told, and cut.
         """
         self.throttles += 1
-        previous, self._last_throttle = self._last_throttle, now
-        if self.max_rate is not None and (previous is None or now - previous >= self.cut_window):
+        previous = self._recent_throttles.add(now)
+        if self.max_rate is not None and self._is_jitter(now, previous):
             return False
         started = self._streak_start if self._streak_start is not None else now
         window = self.cut_window if now - started >= self.cut_window else EARLY_CUT_WINDOW
@@ -193,6 +204,13 @@ class ThrottleControl:
         self.enabled = True
         self.cuts += 1
         return True
+
+    def _is_jitter(self, now: float, previous: float | None) -> bool:
+        """Whether a throttle at a configured rate is jitter (see `on_throttle`)."""
+        if previous is None or now - previous >= self.cut_window:
+            return True
+        sent_per_window = self.sends.count(now) * self.cut_window / self.sends.window
+        return self._recent_throttles.count(now) < JITTER_SHARE * sent_per_window
 
     def _cut_base(self, now: float, started: float) -> float:
         """The rate a cut starts from (the rate then drops to `beta` times it).

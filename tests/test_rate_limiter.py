@@ -348,3 +348,20 @@ def test_early_in_a_streak_cuts_come_every_tenth_of_a_second_then_every_second()
     assert len(later) == 2  # then one a second at most
     assert later[0] - early[-1] >= 1.0 - 1e-9
     assert later[1] - later[0] >= 1.0 - 1e-9
+
+
+async def test_at_a_configured_rate_scattered_throttles_are_jitter_and_many_cut() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=200, burst=2, clock=clock)
+    for _ in range(200):  # one second at the configured rate
+        await bucket.acquire()
+        bucket.on_success()
+        await clock.advance(0.005)
+    for _ in range(9):  # 9 throttles within the window: under 5 % of its 200 sends
+        bucket.on_throttle()
+        await clock.advance(0.001)
+    assert (bucket.stats().throttles, bucket.stats().cuts, bucket.rate) == (9, 0, 200)
+    bucket.on_throttle()  # the 10th within the window: 5 % of the sends, a lower limit
+    assert bucket.stats().cuts == 1
+    assert bucket.rate is not None
+    assert bucket.rate < 200
