@@ -25,7 +25,7 @@ from typing import Any, Self
 import aiohttp
 import orjson
 
-from livevox_async import Credentials
+from livevox_async import Credentials, LiveVox, LiveVoxError
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 120.0
@@ -294,3 +294,27 @@ def _git_commit() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" with uncommitted changes in livevox_async/" if dirty else "")
+
+
+@dataclass
+class ReadTally:
+    """Reads that succeeded and failed, counted while `read_until` runs."""
+
+    ok: int = 0
+    failed: int = 0
+
+
+async def read_until(lv: LiveVox, ids: Sequence[int], stop: float, workers: int, tally: ReadTally) -> None:
+    """`workers` tasks reading the agents `ids` in turn until `time.perf_counter()` passes `stop`."""
+
+    async def worker(offset: int) -> None:
+        i = offset
+        while time.perf_counter() < stop:
+            try:
+                await lv.agents.read(ids[i % len(ids)])
+                tally.ok += 1
+            except LiveVoxError:
+                tally.failed += 1
+            i += workers
+
+    await asyncio.gather(*(worker(k) for k in range(workers)))

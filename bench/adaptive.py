@@ -14,9 +14,9 @@ import asyncio
 import time
 from typing import Any
 
-from livevox_async import LiveVox, LiveVoxError
+from livevox_async import LiveVox
 
-from ._common import Row, SimProcess
+from ._common import ReadTally, Row, SimProcess, read_until
 
 LIMIT = 100.0
 SIM_BURST = 2.0
@@ -27,21 +27,10 @@ BASELINE_SECONDS = 6.0
 
 async def _drive(lv: LiveVox, ids: list[int], seconds: float) -> dict[str, Any]:
     before = lv.stats()
-    ok = failed = 0
+    tally = ReadTally()
     timeline: list[str] = []
     stop = time.perf_counter() + seconds
     cpu0, wall0 = time.process_time(), time.perf_counter()
-
-    async def worker(offset: int) -> None:
-        nonlocal ok, failed
-        i = offset
-        while time.perf_counter() < stop:
-            try:
-                await lv.agents.read(ids[i % len(ids)])
-                ok += 1
-            except LiveVoxError:
-                failed += 1
-            i += WORKERS
 
     async def sample() -> None:
         last = (before.requests, before.throttles, 0)
@@ -49,18 +38,18 @@ async def _drive(lv: LiveVox, ids: list[int], seconds: float) -> dict[str, Any]:
             await asyncio.sleep(1.0)
             stats = lv.stats()
             limiter = next(iter(stats.limiters.values()))
-            now = (stats.requests, stats.throttles, ok)
+            now = (stats.requests, stats.throttles, tally.ok)
             rate = "none" if limiter.rate is None else f"{limiter.rate:.0f}"
             timeline.append(f"{now[0] - last[0]}/{now[1] - last[1]}/{now[2] - last[2]}@{rate}")
             last = now
 
-    await asyncio.gather(sample(), *(worker(k) for k in range(WORKERS)))
+    await asyncio.gather(sample(), read_until(lv, ids, stop, WORKERS, tally))
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     after = lv.stats()
     limiter = next(iter(after.limiters.values()))
     return {
-        "ok": ok,
-        "failed": failed,
+        "ok": tally.ok,
+        "failed": tally.failed,
         "wall": round(wall, 2),
         "cpu": round(cpu, 2),
         "sent": after.requests - before.requests,

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from livevox_async import Credentials, LiveVox, LiveVoxError
+from livevox_async import Credentials, LiveVox
 
-from ._common import PAIRED_ROUNDS, Row, SimProcess, median
+from ._common import PAIRED_ROUNDS, ReadTally, Row, SimProcess, median, read_until
 from .export_rate import export_once
 
 RATE = 100.0
@@ -72,29 +72,17 @@ async def _burst_round(sim: SimProcess, ids: list[int]) -> dict[str, Any]:
 async def _adaptive_round(sim: SimProcess, ids: list[int]) -> dict[str, Any]:
     await asyncio.sleep(1.0)
     async with LiveVox(_pool(sim), base_url=sim.base_url, rate=None, adaptive=True) as lv:
-        ok = failed = 0
+        tally = ReadTally()
         stop = time.perf_counter() + ADAPTIVE_SECONDS
-
-        async def worker(offset: int) -> None:
-            nonlocal ok, failed
-            i = offset
-            while time.perf_counter() < stop:
-                try:
-                    await lv.agents.read(ids[i % len(ids)])
-                    ok += 1
-                except LiveVoxError:
-                    failed += 1
-                i += ADAPTIVE_WORKERS
-
         cpu0, wall0 = time.process_time(), time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(ADAPTIVE_WORKERS)))
+        await read_until(lv, ids, stop, ADAPTIVE_WORKERS, tally)
         wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
         stats = lv.stats()
         shares = _shares(lv)
     return {
-        "goodput": ok / wall / (2 * HIDDEN_LIMIT),
+        "goodput": tally.ok / wall / (2 * HIDDEN_LIMIT),
         "throttled": stats.throttles / stats.requests,
-        "failed": failed,
+        "failed": tally.failed,
         "cpu_us": cpu / stats.requests * 1e6,
         "shares": shares,
     }
