@@ -108,13 +108,11 @@ class EventRate:
         return len(times)
 
     def per_second(self, now: float, *, start: float | None = None) -> float:
-        times = self._times
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
+        events = self.count(now)
+        if not events:
             return 0.0
-        since = times[0] if start is None else start
-        return len(times) / min(self.window, max(now - since, self.shortest))
+        since = self._times[0] if start is None else start
+        return events / min(self.window, max(now - since, self.shortest))
 
 
 class ThrottleControl:
