@@ -100,15 +100,25 @@ def _fast_list(t: Any, conv: Any) -> Callable[[Any, Any], Any]:
     return structure
 
 
-def _strict_list(t: Any, conv: Any) -> Callable[[Any, Any], Any]:
-    structure_items = list_structure_factory(t, conv)
+def json_typed(
+    kind: type[Any], name: str, make: Callable[[Any, Any], Callable[[Any, Any], Any]]
+) -> Callable[[Any, Any], Callable[[Any, Any], Any]]:
+    """A hook factory: cattrs' own structuring (`make`), once the value is a JSON `name`."""
 
-    def structure(value: Any, _: Any) -> Any:
-        if type(value) is not list:
-            raise TypeError(f"expected a JSON array, got {type(value).__name__}")
-        return structure_items(value, t)
+    def factory(target: Any, conv: Any) -> Callable[[Any, Any], Any]:
+        inner = make(target, conv)
 
-    return structure
+        def structure(value: Any, t: Any) -> Any:
+            if type(value) is not kind:
+                raise TypeError(f"expected a JSON {name}, got {type(value).__name__}")
+            return inner(value, t)
+
+        return structure
+
+    return factory
+
+
+_strict_list = json_typed(list, "array", list_structure_factory)
 
 
 def _is_unset_union(t: Any) -> bool:

@@ -27,6 +27,7 @@ from cattrs.errors import ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn
 
 from .. import _json
+from .._converter import json_typed
 from .._exceptions import ExportError
 from .._pagination import ListReport
 from ._export_dir import CHECKPOINT, STATE, file_error, read_file, remove, replace_file
@@ -120,24 +121,6 @@ def _number(value: Any, _: Any) -> float:
     return float(value)
 
 
-def _json_typed(
-    kind: type[Any], name: str, make: Callable[[Any, Any], Callable[[Any, Any], Any]]
-) -> Callable[[Any, Any], Callable[[Any, Any], Any]]:
-    """A hook factory: cattrs' own structuring (`make`), once the value is a JSON `name`."""
-
-    def factory(target: Any, conv: Any) -> Callable[[Any, Any], Any]:
-        inner = make(target, conv)
-
-        def structure(value: Any, t: Any) -> Any:
-            if type(value) is not kind:
-                raise TypeError(f"expected a JSON {name}, got {type(value).__name__}")
-            return inner(value, t)
-
-        return structure
-
-    return factory
-
-
 def _is_list(target: Any) -> bool:
     return typing.get_origin(target) is list
 
@@ -149,9 +132,9 @@ def strict_converter(*, forbid_extra_keys: bool) -> Converter:
     for kind in (int, str, bool):
         conv.register_structure_hook(kind, _exact(kind))
     conv.register_structure_hook(float, _number)
-    conv.register_structure_hook_factory(attrs.has, _json_typed(dict, "object", make_dict_structure_fn))
-    conv.register_structure_hook_factory(is_mapping, _json_typed(dict, "object", mapping_structure_factory))
-    conv.register_structure_hook_factory(_is_list, _json_typed(list, "array", list_structure_factory))
+    conv.register_structure_hook_factory(attrs.has, json_typed(dict, "object", make_dict_structure_fn))
+    conv.register_structure_hook_factory(is_mapping, json_typed(dict, "object", mapping_structure_factory))
+    conv.register_structure_hook_factory(_is_list, json_typed(list, "array", list_structure_factory))
     return conv
 
 
