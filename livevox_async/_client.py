@@ -399,7 +399,14 @@ class LiveVox(Resources):
         call = self._prepare(op, session, path, query, payload, options)
         if self._tracer is None:
             return await self._within_deadline(call, options, decode, None)
-        with self._tracer.call(CallInfo(op.id, op.method, call.shown_path)) as trace:
+        return await self._traced(call, options, decode, self._tracer)
+
+    async def _traced(
+        self, call: _Prepared, options: RequestOptions | None, decode: Decode[T], tracer: Tracer
+    ) -> T:
+        """The call inside the tracer's context, told at the end how it went."""
+        op = call.op
+        with tracer.call(CallInfo(op.id, op.method, call.shown_path)) as trace:
             tally = CallTally(trace)
             try:
                 result = await self._within_deadline(call, options, decode, tally)
