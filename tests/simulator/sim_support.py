@@ -10,7 +10,12 @@ The fixtures in `conftest.py` hand these out; a test names them in its signature
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
 import aiohttp
@@ -99,3 +104,62 @@ class AsRole(Protocol):
 
 LogIn: TypeAlias = Callable[[Credentials], Awaitable[Api]]
 """The `log_in` fixture: `await log_in(credentials)` opens a fresh session."""
+
+
+CHECKOUT = str(Path(__file__).resolve().parents[2])
+
+
+class SimulatorProcess:
+    """The simulator's command running in a child process, read line by line, stopped by SIGTERM.
+
+    `running_simulator(...)` starts it; leaving the block kills a child still running:
+
+        async with running_simulator(sys.executable, "-m", "livevox_async.testing", ready=path) as sim:
+            first = await sim.readline()
+            ...
+            assert await sim.stop() == 0
+    """
+
+    def __init__(self, process: asyncio.subprocess.Process, ready: Path) -> None:
+        assert process.stdout is not None
+        self._process, self._stdout, self._ready = process, process.stdout, ready
+
+    async def readline(self, timeout: float = 30) -> str:
+        """The next line the command prints, without its newline."""
+        return (await asyncio.wait_for(self._stdout.readline(), timeout)).decode().rstrip("\n")
+
+    @property
+    def base_url(self) -> str:
+        """The URL from the `--ready-file` (written before the credentials are printed)."""
+        return self._ready.read_text().strip()
+
+    async def stop(self) -> int:
+        """SIGTERM, then the exit code."""
+        self._process.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self._process.wait(), 10)
+
+    async def kill(self) -> None:
+        if self._process.returncode is None:
+            self._process.kill()
+            await self._process.wait()
+
+
+@contextlib.asynccontextmanager
+async def running_simulator(*command: str, ready: Path) -> AsyncIterator[SimulatorProcess]:
+    """Run `command` (which serves the simulator with `--ready-file ready`) with this checkout."""
+    env = {**os.environ, "PYTHONPATH": CHECKOUT}
+    process = await asyncio.create_subprocess_exec(
+        *command, "--ready-file", str(ready), env=env, stdout=asyncio.subprocess.PIPE
+    )
+    sim = SimulatorProcess(process, ready)
+    try:
+        yield sim
+    finally:
+        await sim.kill()
+
+
+async def sysadmin_session(http: aiohttp.ClientSession, token: str) -> dict[str, str]:
+    """Log in as the seeded `sysadmin1` with `token`; the `LV-Session` header for the next calls."""
+    login = {"clientName": "LVSIM", "userName": "sysadmin1", "password": "Sim-sysadmin1-1"}
+    async with http.post("/session/login", json=login, headers={"LV-Access": token}) as reply:
+        return {"LV-Session": (await reply.json())["sessionId"]}

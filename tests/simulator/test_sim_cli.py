@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import signal
 import sys
 from pathlib import Path
 
 import aiohttp
+from sim_support import CHECKOUT, running_simulator, sysadmin_session
 
-SOURCE = str(Path(__file__).resolve().parents[2])
 LIVEVOX = (str(Path(sys.executable).with_name("livevox")),)
 LIVEVOX_SIM = (sys.executable, "-m", "livevox_async.testing")
 """`livevox-sim` as the tests run it (the entry point runs the installed checkout, not this one)."""
@@ -20,7 +19,7 @@ LIVEVOX_SIM = (sys.executable, "-m", "livevox_async.testing")
 async def run(*command: str) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
         *command,
-        env={**os.environ, "PYTHONPATH": SOURCE, "COLUMNS": "100"},
+        env={**os.environ, "PYTHONPATH": CHECKOUT, "COLUMNS": "100"},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -48,37 +47,21 @@ async def test_livevox_sim_help_shows_the_simulators_options() -> None:
 
 
 async def test_an_option_given_to_livevox_sim_takes_effect(tmp_path: Path) -> None:
-    ready = tmp_path / "url"
-    args = ("sim", "--port", "0", "--agents", "7", "--services", "2", "--page-cap", "3", "--ready-file")
-    process = await asyncio.create_subprocess_exec(
-        *LIVEVOX,
-        *args,
-        str(ready),
-        env={**os.environ, "PYTHONPATH": SOURCE},
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    try:
-        first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+    args = ("sim", "--port", "0", "--agents", "7", "--services", "2", "--page-cap", "3")
+    async with running_simulator(*LIVEVOX, *args, ready=tmp_path / "url") as sim:
+        first = await sim.readline()
         token = ""
         while not token:
-            line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+            line = await sim.readline()
             token = line.split()[-1] if line.startswith("  [0] ") else ""
-        base_url = ready.read_text().strip()
+        base_url = sim.base_url
         async with aiohttp.ClientSession(base_url) as http:
-            login = {"clientName": "LVSIM", "userName": "sysadmin1", "password": "Sim-sysadmin1-1"}
-            async with http.post("/session/login", json=login, headers={"LV-Access": token}) as reply:
-                session = {"LV-Session": (await reply.json())["sessionId"]}
+            session = await sysadmin_session(http, token)
             async with http.get("/configuration/agents/info", headers=session) as reply:
                 info = await reply.json()
             async with http.get("/configuration/agents?count=1000&offset=0", headers=session) as reply:
                 page = await reply.json()
-        process.send_signal(signal.SIGTERM)
-        returncode = await asyncio.wait_for(process.wait(), 10)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        returncode = await sim.stop()
 
-    assert first == f"LiveVox simulator listening on {base_url}\n"
+    assert first == f"LiveVox simulator listening on {base_url}"
     assert (info["size"], len(page["agent"]), returncode) == (7, 3, 0)

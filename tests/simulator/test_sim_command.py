@@ -2,61 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
 import sys
 from pathlib import Path
 
 import aiohttp
+from sim_support import running_simulator, sysadmin_session
 
 
 async def test_the_command_serves_prints_its_credentials_and_stops_on_sigterm(tmp_path: Path) -> None:
-    ready = tmp_path / "url"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    args = [
-        "--port",
-        "0",
-        "--agents",
-        "40",
-        "--services",
-        "6",
-        "--latency",
-        "0.001,0.002",
-        "--page-cap",
-        "7",
-        "--empty-404",
-        "--ready-file",
-        str(ready),
-    ]
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "livevox_async.testing", *args, stdout=asyncio.subprocess.PIPE, env=env
-    )
-    assert process.stdout is not None
-    try:
+    args = ["--port", "0", "--agents", "40", "--services", "6", "--latency", "0.001,0.002"]
+    command = (sys.executable, "-m", "livevox_async.testing", *args, "--page-cap", "7", "--empty-404")
+    async with running_simulator(*command, ready=tmp_path / "url") as sim:
         printed: list[str] = []  # the ready file is written before the credentials are printed
         while not printed or not printed[-1].startswith("  every agent's password"):
-            printed.append((await asyncio.wait_for(process.stdout.readline(), 20)).decode().rstrip("\n"))
-        base_url = ready.read_text().strip()
+            printed.append(await sim.readline(20))
+        base_url = sim.base_url
         token = next(line.split()[-1] for line in printed if line.startswith("  [0] "))
         async with aiohttp.ClientSession(base_url) as http:
-            login = {"clientName": "LVSIM", "userName": "sysadmin1", "password": "Sim-sysadmin1-1"}
-            async with http.post("/session/login", json=login, headers={"LV-Access": token}) as reply:
-                session = (await reply.json())["sessionId"]
-            async with http.get("/configuration/agents/info", headers={"LV-Session": session}) as reply:
+            session = await sysadmin_session(http, token)
+            async with http.get("/configuration/agents/info", headers=session) as reply:
                 info = await reply.json()
             pages = []
             for offset in (0, 40):
-                async with http.get(
-                    f"/configuration/agents?count=1000&offset={offset}", headers={"LV-Session": session}
-                ) as reply:
+                url = f"/configuration/agents?count=1000&offset={offset}"
+                async with http.get(url, headers=session) as reply:
                     pages.append((reply.status, await reply.json()))
-        process.send_signal(signal.SIGTERM)
-        returncode = await asyncio.wait_for(process.wait(), 10)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        returncode = await sim.stop()
 
     assert returncode == 0
     assert base_url.startswith("http://127.0.0.1:")
