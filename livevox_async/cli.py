@@ -25,7 +25,7 @@ Exit codes:
     4    LiveVox unreachable or failing
     5    any other LiveVox error
     70   internal error: a bug in livevox-async (please report it)
-    130  interrupted (an export keeps its checkpoint: rerun with --resume)
+    130  interrupted (an export that checkpointed: rerun with --resume)
 Every failure is one line on stderr, never a traceback. Text that came from LiveVox or
 from disk (messages, names, values) is printed literally: markup escaped, control
 characters removed.
@@ -71,7 +71,7 @@ from ._exceptions import (
 from .tenant._diff import ExportDiff, Member, diff_exports
 from .tenant._export import ExportResult, export_configuration
 from .tenant._export import Progress as ExportProgress
-from .tenant._export_dir import MANIFEST
+from .tenant._export_dir import MANIFEST, holds_checkpoint
 from .tenant._export_plan import family_names
 from .tenant._manifest import FamilyManifest
 
@@ -150,7 +150,7 @@ def failures() -> Iterator[None]:
     try:
         yield
     except (KeyboardInterrupt, click.Abort):
-        fail("interrupted; an export keeps its checkpoint: rerun with --resume", EXIT_INTERRUPTED)
+        fail("interrupted", EXIT_INTERRUPTED)
     except LiveVoxError as exc:
         fail(error_line(exc), exit_code(exc))
     except Exception as exc:
@@ -422,24 +422,39 @@ def export_command(
         fail("give both --audit-from and --audit-to", EXIT_USAGE)
     audit_log = (start, end) if start is not None and end is not None else None
     if demo:
-        result = run(_demo_export(out, selected, concurrency, resume, quiet, as_json, rate or DEMO_RATE))
+        work = _demo_export(out, selected, concurrency, resume, quiet, as_json, rate or DEMO_RATE)
     else:
         creds, region, base_url = credentials_from_env()
-        result = run(
-            _export(
-                lambda: LiveVox(
-                    creds, region=region, base_url=base_url, rate=rate, max_concurrency=concurrency * 4
-                ),
-                out,
-                selected,
-                concurrency,
-                resume,
-                audit_log,
-                quiet,
-                as_json,
-            )
+        work = _export(
+            lambda: LiveVox(
+                creds, region=region, base_url=base_url, rate=rate, max_concurrency=concurrency * 4
+            ),
+            out,
+            selected,
+            concurrency,
+            resume,
+            audit_log,
+            quiet,
+            as_json,
         )
+    try:
+        result = run(work)
+    except (KeyboardInterrupt, click.Abort):
+        fail(f"interrupted; {resume_hint(out)}", EXIT_INTERRUPTED)
     show_result(result, as_json=as_json, quiet=quiet, rate=rate or (DEMO_RATE if demo else None))
+
+
+def resume_hint(out: Path) -> str:
+    """What to run after an interrupted export into `out`: resume its checkpoint, or start
+    again when it was stopped before it made one (then there is nothing to resume).
+
+    >>> import tempfile
+    >>> resume_hint(Path(tempfile.mkdtemp()))
+    'nothing was checkpointed yet: run the same command again (without --resume)'
+    """
+    if holds_checkpoint(out):
+        return "the checkpoint is kept: rerun with --resume"
+    return "nothing was checkpointed yet: run the same command again (without --resume)"
 
 
 def selected_families(families: tuple[str, ...], excluded: tuple[str, ...]) -> list[str]:

@@ -51,7 +51,7 @@ from .._operation import Operation
 from ._changes import plan_changes
 from ._errors import PlanError
 from ._export import export_configuration
-from ._export_dir import CHECKPOINT, MANIFEST, STATE
+from ._export_dir import MANIFEST, holds_checkpoint
 from ._journal import Entry, PasswordFile, StateDir, new_password
 from ._keys import show
 from ._plan import Action, Plan
@@ -352,7 +352,7 @@ async def _backup(lv: LiveVox, out: Path, families: set[str], concurrency: int) 
     """Export the touched families into `out` once (resumed if interrupted)."""
     if (out / MANIFEST).exists():
         return out
-    resume = (out / CHECKPOINT / STATE).exists()
+    resume = holds_checkpoint(out)
     await export_configuration(lv, out, sorted(families), concurrency=concurrency, resume=resume)
     return out
 

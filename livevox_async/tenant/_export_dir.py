@@ -88,6 +88,17 @@ def _unusable(out_dir: Path, path: Path, exc: OSError) -> ExportError:
     return ExportError(f"cannot write to the output directory {out_dir} ({exc.strerror})")
 
 
+def holds_checkpoint(out_dir: Path) -> bool:
+    """Whether `out_dir` holds an interrupted export, the one `resume=True` (`--resume`)
+    continues — as `prepare` sees it: a `.checkpoint` entry.
+
+    >>> import tempfile
+    >>> holds_checkpoint(Path(tempfile.mkdtemp()))
+    False
+    """
+    return os.path.lexists(out_dir / CHECKPOINT)
+
+
 def nothing_to_resume(out_dir: Path) -> ExportError:
     return ExportError(
         f"nothing to resume in {out_dir}: it holds no interrupted export; "

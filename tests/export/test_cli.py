@@ -19,10 +19,10 @@ SOURCE = str(Path(livevox_async.__file__).resolve().parent.parent)
 """The checkout under test: the command must run it, not whatever the venv was installed from."""
 
 
-async def livevox(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    """Run the CLI; the simulator keeps serving in this event loop meanwhile."""
+async def start_livevox(*args: str, env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
+    """Start the CLI in a child process (no `LIVEVOX_*` variable but those of `env`)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIVEVOX_")}
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         LIVEVOX,
         *args,
         env={**clean, "PYTHONPATH": SOURCE, **(env or {})},
@@ -30,9 +30,18 @@ async def livevox(*args: str, env: dict[str, str] | None = None) -> tuple[int, s
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def finished(process: asyncio.subprocess.Process) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of a CLI run once it ends."""
     out, err = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+async def livevox(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run the CLI; the simulator keeps serving in this event loop meanwhile."""
+    return await finished(await start_livevox(*args, env=env))
 
 
 def env_for(sim: Simulator, **overrides: str) -> dict[str, str]:

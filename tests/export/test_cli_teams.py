@@ -4,13 +4,15 @@ every environment variable in the help of each command that logs in and in the R
 
 from __future__ import annotations
 
+import asyncio
 import re
+import signal
 from pathlib import Path
 
 import orjson
 import pytest
 from export_support import Export, interrupted_export
-from test_cli import env_for, livevox, one_line_error
+from test_cli import env_for, finished, livevox, one_line_error, start_livevox
 
 from livevox_async import ENVIRONMENT, ExportError, cli
 from livevox_async.tenant import Manifest
@@ -152,6 +154,39 @@ async def test_resume_with_nothing_to_resume_is_an_export_error(export: Export, 
     with pytest.raises(ExportError, match=r"^nothing to resume in .+: it holds no interrupted export;"):
         await export(tmp_path / "never", families=["voices"], resume=True)
     assert not (tmp_path / "never").exists()
+
+
+async def test_ctrl_c_before_the_first_checkpoint_says_to_start_again(
+    livevox_sim: Simulator, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    livevox_sim.set_latency(60)  # the login hangs: the export is stopped before its checkpoint
+    process = await start_livevox("export", "--out", str(out), "--family", "voices", env=env_for(livevox_sim))
+    for _ in range(1500):  # the lock is taken before the login
+        if (out / ".export.lock").exists() or process.returncode is not None:
+            break
+        await asyncio.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    code, stdout, err = await finished(process)
+    assert (code, stdout) == (cli.EXIT_INTERRUPTED, "")
+    assert one_line_error(err) == (
+        "error: interrupted; nothing was checkpointed yet: run the same command again (without --resume)"
+    )
+    livevox_sim.set_latency(None)
+    code, stdout, err = await livevox(
+        "export", "--out", str(out), "--family", "voices", env=env_for(livevox_sim)
+    )
+    assert (code, "Traceback" in err) == (0, False), err
+    assert (out / "manifest.json").is_file()
+
+
+async def test_ctrl_c_after_the_checkpoint_says_to_resume(livevox_sim: Simulator, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert (
+        cli.resume_hint(out) == "nothing was checkpointed yet: run the same command again (without --resume)"
+    )
+    await interrupted_export(livevox_sim, out, ["agents", "voices"])
+    assert cli.resume_hint(out) == "the checkpoint is kept: rerun with --resume"
 
 
 async def test_totals_after_a_resume_agree_and_say_which_run(livevox_sim: Simulator, tmp_path: Path) -> None:
