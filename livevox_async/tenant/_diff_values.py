@@ -38,14 +38,23 @@ Names: TypeAlias = Callable[[str, Any, Side], "str | None"]
 
 @attrs.frozen
 class FieldChange:
-    """One value that differs: its dotted path within the record (`agents.read.phone`)."""
+    """One value that differs: its dotted path within the record (`agents.read.phone`).
+
+    A field holding the id of another object (`x-livevox-ref`) carries that object's natural
+    key on each side, None when unknown (its family not exported, or no id):
+
+    >>> print(FieldChange("services.read.callCenterId", 101, 102, "East", "West"))
+    services.read.callCenterId: 101 East → 102 West
+    """
 
     path: str
     old: Any
     new: Any
+    old_key: str | None = None
+    new_key: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.old!r} → {self.new!r}"
+        return f"{self.path}: {Member(self.old, self.old_key)} → {Member(self.new, self.new_key)}"
 
 
 @attrs.frozen
@@ -95,18 +104,23 @@ class _Shape:
 
     ordered: frozenset[FieldPath]
     members: Mapping[FieldPath, _MemberRule]
+    scalars: Mapping[FieldPath, str]
+    """Fields holding one id of another object: their family."""
 
     @classmethod
     def of(cls, operation_id: str) -> _Shape:
         op = OPERATIONS.get(operation_id)
         model = op.result if op is not None else None
         members: dict[FieldPath, _MemberRule] = {}
+        scalars: dict[FieldPath, str] = {}
         for ref in references(model):
             if ref.path[-1] == EACH:
                 members[ref.path[:-1]] = _MemberRule(None, ref.family)
             elif len(ref.path) > 1 and ref.path[-2] == EACH:
                 members[ref.path[:-2]] = _MemberRule(ref.path[-1], ref.family)
-        return cls(ordered(model), members)
+            else:
+                scalars[ref.path] = ref.family
+        return cls(ordered(model), members, scalars)
 
 
 @attrs.frozen
@@ -148,7 +162,20 @@ def _changes(old: Any, new: Any, where: _Where) -> Iterator[Change]:
         else:
             yield from _as_set(*lists, where)
     elif old != new:
-        yield FieldChange(where.path, old, new)
+        yield _field_change(old, new, where)
+
+
+def _field_change(old: Any, new: Any, where: _Where) -> FieldChange:
+    """A changed value; a reference named on each side by its object's natural key."""
+    family = where.shape.scalars.get(where.schema)
+    if family is None:
+        return FieldChange(where.path, old, new)
+    return FieldChange(where.path, old, new, _key(family, old, where, "old"), _key(family, new, where, "new"))
+
+
+def _key(family: str, value: Any, where: _Where, side: Side) -> str | None:
+    is_id = type(value) in (int, str) and value != MISSING
+    return where.names(family, value, side) if is_id else None
 
 
 def _positional(old: list[Any], new: list[Any], where: _Where) -> Iterator[Change]:

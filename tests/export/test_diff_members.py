@@ -16,7 +16,7 @@ from livevox_async.models import (
     DialingStrategyUpdate,
     IdRef,
 )
-from livevox_async.tenant import Member, MemberChange, ObjectChange, diff_exports
+from livevox_async.tenant import FieldChange, Member, MemberChange, ObjectChange, diff_exports
 from livevox_async.testing import Simulator
 
 AGENT, SERVICE = 100002, 40001
@@ -238,3 +238,35 @@ async def test_a_key_holding_a_reference_shows_the_referenced_key_when_exported(
 def test_the_docs_show_these_exact_lines() -> None:
     page = (Path(__file__).resolve().parents[2] / "docs" / "export.md").read_text(encoding="utf-8")
     assert "```text\n" + "\n".join(ADDED_LINES) + "\n```" in page
+
+
+async def test_a_changed_reference_names_the_object_on_each_side(
+    export: Export, livevox_sim: Simulator, tmp_path: Path
+) -> None:
+    families = ["services", "call_centers"]
+    await export(tmp_path / "old", families=families)
+    await export(tmp_path / "old-services", families=["services"])
+    old_center = livevox_sim.state.record("services", SERVICE)["callCenterId"]
+    new_center = next(
+        c["callCenterId"]
+        for c in livevox_sim.state.records("call_centers")
+        if c["callCenterId"] != old_center
+    )
+    names = {c["callCenterId"]: c["name"] for c in livevox_sim.state.records("call_centers")}
+    livevox_sim.state.change("services", SERVICE, {"callCenterId": new_center})  # moved in LiveVox's UI
+    await export(tmp_path / "new", families=families)
+    await export(tmp_path / "services-only", families=["services"])
+
+    lines = await diff_lines(tmp_path / "old", tmp_path / "new")
+    moved = f"{old_center} {names[old_center]} → {new_center} {names[new_center]}"
+    assert f"      services.read.callCenterId: {moved}" in lines
+    change = diff_exports(tmp_path / "old", tmp_path / "new").families["services"].changed[0]
+    assert change.fields[0] == FieldChange(
+        "services.read.callCenterId", old_center, new_center, names[old_center], names[new_center]
+    )
+    unnamed = diff_exports(tmp_path / "old", tmp_path / "services-only").families["services"].changed[0]
+    field = next(f for f in unnamed.fields if f.path == "services.read.callCenterId")
+    assert (field.old_key, field.new_key) == (
+        names[old_center],
+        names[new_center],
+    )  # the old export names both
