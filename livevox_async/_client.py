@@ -30,7 +30,7 @@ import re
 import ssl
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
 from urllib.parse import quote
@@ -76,6 +76,7 @@ from ._retry import (
 )
 from ._session_api import SessionApi
 from ._session_pool import LiveVoxSession, Login, SessionPool
+from ._slots import Slots
 from ._tracing import AttemptInfo, CallInfo, CallTally, Tracer
 from ._transport import HttpResponse, HttpTransport, RequestContext
 from ._unset import UNSET
@@ -218,7 +219,7 @@ class LiveVox(Resources):
         self._budget = RetryBudget()
         self._is_throttle = is_throttle
         self._tracer = tracer
-        self._in_flight = asyncio.Semaphore(max_concurrency)
+        self._in_flight = Slots(max_concurrency)
         self._bucket_names: dict[int, str] = {}
         bucket_for = _bucket_per_token(rate, burst, adaptive, self._clock, self._bucket_names)
         self._pool = SessionPool(creds, bucket_for=bucket_for, login=self._login, logout=self._logout)
@@ -371,7 +372,11 @@ class LiveVox(Resources):
 
     # -- the call loop -------------------------------------------------------------
 
-    async def _call(
+    # `_call`, `_attempts`, `_within_deadline` and `_send` are plain functions that return the
+    # awaitable doing the work, not coroutines of their own: a call's answer resumes fewer
+    # frames on its way back (every caller awaits at once, so their errors surface as before).
+
+    def _call(
         self,
         op: Operation,
         path: Mapping[str, Any],
@@ -379,14 +384,14 @@ class LiveVox(Resources):
         body: Any,
         options: RequestOptions | None,
         decode: Decode[T],
-    ) -> T:
+    ) -> Awaitable[T]:
         if self._state != "open":
             raise ConfigurationError(f"the client is {self._state}: use `async with LiveVox(...) as lv`")
         session = self._pool.choose(op)
         payload = to_json(body) if body is not None else None
-        return await self._attempts(op, session, path, query, payload, options, decode)
+        return self._attempts(op, session, path, query, payload, options, decode)
 
-    async def _attempts(
+    def _attempts(
         self,
         op: Operation,
         session: LiveVoxSession,
@@ -395,11 +400,11 @@ class LiveVox(Resources):
         payload: bytes | None,
         options: RequestOptions | None,
         decode: Decode[T],
-    ) -> T:
+    ) -> Awaitable[T]:
         call = self._prepare(op, session, path, query, payload, options)
         if self._tracer is None:
-            return await self._within_deadline(call, options, decode, None)
-        return await self._traced(call, options, decode, self._tracer)
+            return self._within_deadline(call, options, decode, None)
+        return self._traced(call, options, decode, self._tracer)
 
     async def _traced(
         self, call: _Prepared, options: RequestOptions | None, decode: Decode[T], tracer: Tracer
@@ -416,12 +421,23 @@ class LiveVox(Resources):
             trace.end(tally.summary(None))
             return result
 
-    async def _within_deadline(
+    def _within_deadline(
         self, call: _Prepared, options: RequestOptions | None, decode: Decode[T], tally: CallTally | None
-    ) -> T:
+    ) -> Awaitable[T]:
         deadline = options.deadline if options and options.deadline is not None else self._deadline
         if deadline is None:
-            return await self._attempt_loop(call, options, decode, tally)
+            return self._attempt_loop(call, options, decode, tally)
+        return self._bounded(call, options, decode, tally, deadline)
+
+    async def _bounded(
+        self,
+        call: _Prepared,
+        options: RequestOptions | None,
+        decode: Decode[T],
+        tally: CallTally | None,
+        deadline: float,
+    ) -> T:
+        """The attempts within the call's deadline; `DeadlineExceeded` when it passes."""
         try:
             async with asyncio.timeout(deadline) as scope:
                 return await self._attempt_loop(call, options, decode, tally)
@@ -473,7 +489,7 @@ class LiveVox(Resources):
             session=session,
             url_path=url_path,
             shown_path=shown_path,
-            query={k: _query_value(v) for k, v in query.items() if v is not None},
+            query={k: _query_value(v) for k, v in query.items() if v is not None} if query else {},
             payload=payload,
             timeout=options.timeout if options and options.timeout is not None else self._timeout,
         )
@@ -494,8 +510,11 @@ class LiveVox(Resources):
             # The session's token first, then a slot: calls queued for one session's token
             # hold no slot, so they cannot starve the other sessions of the pool. A slot is
             # freed only by an answer, so sends after a wait for one follow the server's pace.
-            waited = await session.bucket.acquire()
-            async with self._in_flight:
+            bucket = session.bucket
+            waited = 0.0 if bucket.try_acquire() else await bucket.acquire()
+            if not self._in_flight.try_take():
+                await self._in_flight.take()
+            try:
                 session_id = self._pool.current_id(session) if op.session_required else None
                 if op.session_required and session_id is None:
                     session.bucket.refund()
@@ -513,13 +532,17 @@ class LiveVox(Resources):
                         response = await self._traced_send(call, headers, context, tally, attempt, waited)
                 except TransportError as exc:
                     return Outcome(None, context, session_id, error=exc)
+            finally:
+                self._in_flight.give_back()
         finally:
             session.in_flight -= 1
         self._log_answer(call, context, response.status, attempt, waited, sent_at)
         return self._outcome(call, decode, response, context, session_id)
 
-    async def _send(self, call: _Prepared, headers: dict[str, str], context: RequestContext) -> HttpResponse:
-        return await self._transport.send(
+    def _send(
+        self, call: _Prepared, headers: dict[str, str], context: RequestContext
+    ) -> Awaitable[HttpResponse]:
+        return self._transport.send(
             call.op.method,
             call.url_path,
             query=call.query,
@@ -690,8 +713,9 @@ class LiveVox(Resources):
             raw = values[param.wire]
             # an int (not a bool) is digits and maybe a minus: nothing to check or quote
             value = str(raw) if raw.__class__ is int else quote(_path_segment(op, param, raw), safe="")
-            sent = sent.replace(f"{{{param.wire}}}", value)
-            shown = shown.replace(f"{{{param.wire}}}", REDACTED if param.secret else value)
+            placeholder = f"{{{param.wire}}}"
+            sent = sent.replace(placeholder, value)
+            shown = shown.replace(placeholder, REDACTED if param.secret else value)
         return sent, shown
 
 

@@ -264,14 +264,19 @@ class TokenBucket:
         self.granted += 1
         self.control.on_send(now)
 
+    def try_acquire(self) -> bool:
+        """Take a token if one is free now and nobody waits for one; False: `acquire` waits.
+
+        The fast path of `acquire` without a coroutine: `0.0 if b.try_acquire() else await b.acquire()`.
+        """
+        now = self._clock.now()
+        return self._grant(now, self._refill(now))
+
     async def acquire(self) -> float:
         """Wait for a token, first come first served; return the seconds waited."""
         now = self._clock.now()
         rate = self._refill(now)
-        if not self._waiters and (rate is None or self._tokens >= 1 - EPSILON):
-            if rate is not None:
-                self._tokens -= 1
-            self._take(now)
+        if self._grant(now, rate):
             return 0.0
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()  # slow path only
         self._waiters.append(future)
@@ -291,6 +296,15 @@ class TokenBucket:
             self._wake()
             raise
         return self._clock.now() - now
+
+    def _grant(self, now: float, rate: float | None) -> bool:
+        """Take a token now unless others wait (no barging) or none is whole."""
+        if self._waiters or (rate is not None and self._tokens < 1 - EPSILON):
+            return False
+        if rate is not None:
+            self._tokens -= 1
+        self._take(now)
+        return True
 
     def refund(self) -> None:
         """Give back a granted token that no request used; the next waiter may take it."""

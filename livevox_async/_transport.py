@@ -47,9 +47,9 @@ class HttpResponse:
         return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
 
 
-@attrs.frozen(slots=True)
+@attrs.define(slots=True)  # not frozen: one is made per attempt, and a frozen init costs 4x
 class RequestContext:
-    """What an error may say about the request: never a secret."""
+    """What an error may say about the request: never a secret (never changed once made)."""
 
     operation: str
     method: str

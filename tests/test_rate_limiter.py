@@ -365,3 +365,22 @@ async def test_at_a_configured_rate_scattered_throttles_are_jitter_and_many_cut(
     assert bucket.stats().cuts == 1
     assert bucket.rate is not None
     assert bucket.rate < 200
+
+
+async def test_try_acquire_takes_a_free_token_and_never_one_a_waiter_is_owed() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=10, burst=2, adaptive=False, clock=clock)
+    assert [bucket.try_acquire(), bucket.try_acquire(), bucket.try_acquire()] == [True, True, False]
+    assert bucket.stats().granted == 2
+    waiter = asyncio.ensure_future(bucket.acquire())
+    await clock.settle()
+    await clock.advance(0.05)
+    assert bucket.try_acquire() is False  # half a token, and a caller queued for it
+    await clock.advance(0.05)  # the token grows whole and goes to the queued caller
+    assert waiter.done()
+    assert bucket.try_acquire() is False
+    assert await waiter == pytest.approx(0.1)
+    bucket.refund()  # a whole token again, and nobody waits: taken without a coroutine
+    assert bucket.try_acquire() is True
+    assert bucket.stats().granted == 3  # two, the waiter's, one given back, one taken
+    assert bucket.stats().waiting == 0
