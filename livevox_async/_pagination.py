@@ -235,8 +235,7 @@ class _Walk(Generic[T]):
     async def run(self) -> AsyncIterator[Page[T]]:
         try:
             while self._wanted() > 0:
-                self._plan()
-                page = await self.in_flight.pop(self.cursor)
+                page = await self._next_page()
                 self.report.pages += 1
                 kept = self._fresh(page)
                 if kept is not None:
@@ -250,6 +249,14 @@ class _Walk(Generic[T]):
                 future.cancel()
             if abandoned:
                 await asyncio.gather(*abandoned, return_exceptions=True)
+
+    async def _next_page(self) -> Page[T]:
+        """The page at the cursor: fetched right here one page at a time (no task to schedule),
+        else from the pages in flight."""
+        if self.concurrency == 1:
+            return await self.p._fetch_page(self.cursor, self._wanted())
+        self._plan()
+        return await self.in_flight.pop(self.cursor)
 
     def _fresh(self, page: Page[T]) -> Page[T] | None:
         """The page without ids already listed, cut to max_items; None when nothing is left."""
