@@ -199,3 +199,18 @@ def test_a_list_of_flat_models_is_built_inside_the_loop() -> None:
     source = "".join(linecache.getlines(compiled_filename(Track)))
     assert "    x = new(item0)" in source
     assert "item_hook" not in source  # no call per item
+
+
+def test_a_list_of_models_is_one_compiled_loop() -> None:
+    source = "".join(linecache.getlines(compiled_filename(list[Agent])))
+    assert compiled_filename(list[Agent]).startswith("<livevox structure list[Agent] #")
+    assert "    for o in data:\n        if o.__class__ is not dict:\n" in source
+    assert "        append(inst)\n" in source  # each Agent built in the loop, no call per item
+    assert not compiled_filename(list[Checked]).startswith("<livevox structure ")  # through __init__
+    assert structure([{"count": 2}], list[Checked]) == [Checked(2)]
+    with pytest.raises(DecodeError) as caught:
+        structure([{"id": 1}, {"id": "2"}, 3], list[Agent])
+    assert caught.value.problems == (
+        "$[1].id: expected int, got str",
+        "$[2]: expected a JSON object, got int",
+    )
