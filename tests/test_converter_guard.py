@@ -8,6 +8,7 @@ frozen), and check that a class with one is decoded through its `__init__` inste
 
 from __future__ import annotations
 
+import gc
 import inspect
 import linecache
 import traceback
@@ -214,3 +215,35 @@ def test_a_list_of_models_is_one_compiled_loop() -> None:
         "$[1].id: expected int, got str",
         "$[2]: expected a JSON object, got int",
     )
+
+
+collecting_seen: list[bool] = []
+
+
+@attrs.define
+class Recorder:
+    """Decoded through `__init__`: its post-init sees whether the collector runs."""
+
+    n: int
+
+    def __attrs_post_init__(self) -> None:
+        collecting_seen.append(gc.isenabled())
+
+
+def test_the_collector_is_paused_while_models_are_built_and_resumed_as_it_was() -> None:
+    collecting_seen.clear()
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert [r.n for r in structure([{"n": 1}, {"n": 2}], list[Recorder])] == [1, 2]
+        assert collecting_seen == [False, False]
+        assert gc.isenabled()
+        with pytest.raises(DecodeError):
+            structure([{"n": 1}, {"n": "2"}], list[Recorder])
+        assert gc.isenabled()  # resumed after a failure too
+        gc.disable()
+        structure([{"n": 3}], list[Recorder])
+        assert not gc.isenabled()  # paused by someone else: left paused
+        assert collecting_seen[-1] is False
+    finally:
+        (gc.enable if was else gc.disable)()
