@@ -19,6 +19,7 @@ mismatch (`$.agent[3].id: expected int, got str`).
 
 from __future__ import annotations
 
+import gc
 import itertools
 import linecache
 import types
@@ -88,8 +89,10 @@ def _is_list(t: Any) -> bool:
 
 
 def _fast_list(t: Any, conv: Any) -> Callable[[Any, Any], Any]:
-    """A JSON array of one type: each item through its hook (no per-index bookkeeping)."""
+    """A JSON array of one type: a compiled loop for models, else each item through its hook."""
     item: Any = typing.get_args(t)[0] if typing.get_args(t) else Any
+    if _compiles(item):
+        return _compile_list(attrs.resolve_types(item), conv)
     hook = conv.get_structure_hook(item)
 
     def structure(value: Any, _: Any) -> Any:
@@ -191,8 +194,19 @@ def init_hooks(cls: type[Any]) -> list[str]:
     return found
 
 
-def _compile(source: str, name: str, namespace: dict[str, Any]) -> Any:
-    """Compile generated `source`, registered in `linecache` so tracebacks show its lines."""
+def _compiles(cls: Any) -> bool:
+    """Is `cls` decoded by compiled code (an attrs class without `init_hooks`)?"""
+    return attrs.has(cls) and not init_hooks(attrs.resolve_types(cls))
+
+
+def _compile(params: str, body: list[str], name: str, namespace: dict[str, Any]) -> Any:
+    """Compile `def structure(params): body`, registered in `linecache` so tracebacks show its lines.
+
+    Every name of `namespace` is bound as a keyword-only default: a local in the body, not a
+    global looked up at each use.
+    """
+    binds = ", ".join(f"{key}={key}" for key in namespace)
+    source = "\n".join([f"def structure({params}, *, {binds}):", *_indent(body, "    ")]) + "\n"
     filename = f"<livevox structure {name} #{next(_SOURCES)}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     exec(compile(source, filename, "exec"), namespace)
@@ -211,19 +225,32 @@ def _compile_model(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
     cls = attrs.resolve_types(cls)
     if init_hooks(cls):
         return _structure_model(cls, conv)
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "UNSET": UNSET, "ABSENT": _ABSENT}
-    namespace.update(EPOCH=EPOCH, ONE_MS=ONE_MS)
-    lines = [
-        "def structure(o, _):",
-        "    if o.__class__ is not dict:",
-        "        raise TypeError",
-        "    inst = new(cls)",
-    ]
-    for index, field in enumerate(attrs.fields(cls)):
-        lines += _indent(_field_lines(field, f"{index}", namespace, conv, _TOP), "    ")
-    lines.append("    return inst")
-    structure: Callable[[Any, Any], Any] = _compile("\n".join(lines) + "\n", cls.__qualname__, namespace)
+    namespace: dict[str, Any] = {}
+    body = [*_model_lines(cls, namespace, conv), "return inst"]
+    structure: Callable[[Any, Any], Any] = _compile("o, _", body, cls.__qualname__, namespace)
     return structure
+
+
+def _compile_list(cls: type[Any], conv: Any) -> Callable[[Any, Any], Any]:
+    """A structure function for a JSON array of `cls`: one loop building each model inline,
+    as `_compile_model` does one (no call per item)."""
+    namespace: dict[str, Any] = {}
+    loop = ["if data.__class__ is not list:", "    raise TypeError", "out = []", "append = out.append"]
+    loop += ["for o in data:", *_indent(_model_lines(cls, namespace, conv), "    "), "    append(inst)"]
+    structure: Callable[[Any, Any], Any] = _compile(
+        "data, _", [*loop, "return out"], f"list[{cls.__qualname__}]", namespace
+    )
+    return structure
+
+
+def _model_lines(cls: type[Any], namespace: dict[str, Any], conv: Any) -> list[str]:
+    """Code that checks the JSON object `o` and builds `inst`, a `cls`, from it."""
+    namespace.update(new=object.__new__, cls=cls, UNSET=UNSET, ABSENT=_ABSENT, EPOCH=EPOCH, ONE_MS=ONE_MS)
+    namespace.update(dict=dict, list=list, int=int)  # builtins the code tests against, as locals too
+    lines = ["if o.__class__ is not dict:", "    raise TypeError", "inst = new(cls)"]
+    for index, field in enumerate(attrs.fields(cls)):
+        lines += _field_lines(field, f"{index}", namespace, conv, _TOP)
+    return lines
 
 
 @attrs.frozen
@@ -317,7 +344,7 @@ def _list_code(item: Any, attr: str, key: str, namespace: dict[str, Any], conv: 
 
 def _is_flat(cls: Any) -> bool:
     """A model built inline in a loop: attrs, no `init_hooks`, only scalar fields."""
-    if not attrs.has(cls) or init_hooks(cls):
+    if not _compiles(cls):
         return False
     for field in attrs.fields(attrs.resolve_types(cls)):
         kinds = (
@@ -387,13 +414,27 @@ def _problems(exc: BaseException, path: str) -> list[str]:
 def structure(data: Any, cls: Any, *, path: str = "$") -> Any:
     """Decode already-parsed JSON into `cls`; raise `DecodeError` naming each bad path.
 
+    The cyclic garbage collector is paused while the models are built (and resumed as it
+    was, also on an error): every object made here is new and reachable from the result,
+    so a collection could only walk them and find nothing, and a 1000-item page makes
+    some 5000 of them, enough to start several (on a page of agents, half of the decode's
+    time went to collections). Garbage made elsewhere meanwhile waits for the next one.
+    The switch is the interpreter's own (`gc.disable`): a thread that turns the collector
+    off while a decode runs in another finds it on again when that decode ends.
+
     The error is raised outside the `except` that caught cattrs' failure: it carries the
     problems, never cattrs' exceptions (nor, through them, the data) as its context.
     """
+    collecting = gc.isenabled()
+    if collecting:
+        gc.disable()
     try:
         return converter.structure(data, cls)
     except Exception:  # any failure of the fast path is re-run to be explained
         pass
+    finally:
+        if collecting:
+            gc.enable()
     raise DecodeError("answer does not match the schema", problems=_explain(data, cls, path))
 
 

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -63,6 +64,10 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 1000
 ID_RANGE = range(-(2**63), 2**64)
 """An id must fit in 64 bits (signed or unsigned); anything else is refused, not rounded."""
+_INT = {int}
+_NONE = type(None)
+_ID_TYPES = {int, str}
+"""The exact types of a usable id (`bool` is not one)."""
 
 
 @attrs.frozen(slots=True)
@@ -196,8 +201,8 @@ class _Walk(Generic[T]):
         self.cursor = start
         self.stride = paginator._page_size
         self.concurrency = concurrency if expected is not None and expected > 0 else 1
-        self.seen = set(seen)
-        """Every id known: listed before this walk (a resume) or during it."""
+        self.resumed = frozenset(seen) - {None}
+        """Ids listed before this walk (a resume): dropped, but not repeats."""
         self.walked: set[Hashable] = set()
         """Ids met during this walk: a page of only these means offset is ignored."""
         self.in_flight: dict[int, asyncio.Future[Page[T]]] = {}
@@ -230,8 +235,7 @@ class _Walk(Generic[T]):
     async def run(self) -> AsyncIterator[Page[T]]:
         try:
             while self._wanted() > 0:
-                self._plan()
-                page = await self.in_flight.pop(self.cursor)
+                page = await self._next_page()
                 self.report.pages += 1
                 kept = self._fresh(page)
                 if kept is not None:
@@ -246,26 +250,19 @@ class _Walk(Generic[T]):
             if abandoned:
                 await asyncio.gather(*abandoned, return_exceptions=True)
 
+    async def _next_page(self) -> Page[T]:
+        """The page at the cursor: fetched right here one page at a time (no task to schedule),
+        else from the pages in flight."""
+        if self.concurrency == 1:
+            return await self.p._fetch_page(self.cursor, self._wanted())
+        self._plan()
+        return await self.in_flight.pop(self.cursor)
+
     def _fresh(self, page: Page[T]) -> Page[T] | None:
         """The page without ids already listed, cut to max_items; None when nothing is left."""
-        ids = [self._id(raw, page.offset + i) for i, raw in enumerate(page.raw)]
-        if ids and all(item_id is not None and item_id in self.walked for item_id in ids):
-            raise PaginationError(
-                f"{self.p._what}: every item of the page at offset {page.offset} was already listed "
-                "(the server ignores offset, or its pages loop)",
-                operation=self.p._what,
-                offset=page.offset,
-            )
-        keep = []
-        for index, item_id in enumerate(ids):
-            if item_id is None or item_id not in self.seen:
-                keep.append(index)
-            elif item_id in self.walked:
-                self.report.repeated += 1  # (ids known from before this walk are not repeats)
-        self.walked.update(ids)
-        self.seen.update(ids)
-        room = self.p._max_items - self.report.delivered if self.p._max_items is not None else len(keep)
-        keep = keep[:room]
+        keep = self._unlisted(page)
+        if self.p._max_items is not None:
+            keep = keep[: self.p._max_items - self.report.delivered]
         self.report.delivered += len(keep)
         if not keep:
             return None
@@ -273,20 +270,57 @@ class _Walk(Generic[T]):
             return page
         return attrs.evolve(page, items=[page.items[i] for i in keep], raw=[page.raw[i] for i in keep])
 
-    def _id(self, raw: dict[str, Any], position: int) -> Hashable | None:
-        """The item's id (checked to fit in 64 bits); None without `id_of` or an id."""
+    def _unlisted(self, page: Page[T]) -> Sequence[int]:
+        """The indices of the page's items whose id was not listed before; records its ids.
+
+        Set operations over the page's ids, read once: a page of ids all new (the common
+        case) is kept whole without a look at each id.
+        """
         if self.p._id_of is None:
-            return None
-        item_id = self.p._id_of(raw)
-        if item_id is None:
-            self.report.unidentified += 1
-        elif type(item_id) is int and item_id not in ID_RANGE:
+            return range(len(page.raw))
+        ids, missing = self._ids(page)
+        self.report.unidentified += missing
+        known = [i for i in ids if i is not None] if missing else ids
+        if known and not missing and self.walked.issuperset(known):
             raise PaginationError(
-                f"{self.p._what}: the id at offset {position} does not fit in 64 bits ({item_id})",
+                f"{self.p._what}: every item of the page at offset {page.offset} was already listed "
+                "(the server ignores offset, or its pages loop)",
                 operation=self.p._what,
-                offset=position,
+                offset=page.offset,
             )
-        return item_id
+        keep: Sequence[int] = range(len(ids))
+        if not self.walked.isdisjoint(known) or (self.resumed and not self.resumed.isdisjoint(known)):
+            walked, resumed = self.walked, self.resumed
+            keep = [i for i, item_id in enumerate(ids) if item_id not in walked and item_id not in resumed]
+            # (ids known from before this walk, a resume, are not repeats)
+            self.report.repeated += sum(1 for item_id in known if item_id in self.walked)
+        self.walked.update(known)
+        return keep
+
+    def _ids(self, page: Page[T]) -> tuple[list[Hashable | None], int]:
+        """The page's ids (None for an item without one) and how many are None.
+
+        One pass over the ids' types decides: a page of integer ids is checked to fit in
+        64 bits by its extremes, any other page id by id.
+        """
+        id_of = self.p._id_of
+        assert id_of is not None
+        ids = id_of.of_page(page.raw) if isinstance(id_of, IdReader) else [id_of(raw) for raw in page.raw]
+        kinds = set(map(type, ids))
+        numbers: list[int] = ids  # type: ignore[assignment]  # (when kinds is {int})
+        if int in kinds and not (kinds == _INT and min(numbers) in ID_RANGE and max(numbers) in ID_RANGE):
+            self._refuse_beyond_64_bits(page, ids)
+        return ids, ids.count(None) if _NONE in kinds else 0
+
+    def _refuse_beyond_64_bits(self, page: Page[T], ids: list[Hashable | None]) -> None:
+        for index, item_id in enumerate(ids):
+            if type(item_id) is int and item_id not in ID_RANGE:
+                position = page.offset + index
+                raise PaginationError(
+                    f"{self.p._what}: the id at offset {position} does not fit in 64 bits ({item_id})",
+                    operation=self.p._what,
+                    offset=position,
+                )
 
     def _advance(self, page: Page[T]) -> bool:
         """Move the cursor past `page`; False when the list has ended."""
@@ -318,16 +352,34 @@ class _Walk(Generic[T]):
             self.report.note(f"/info announced {expected} items; the list held {delivered}")
 
 
-def id_reader(key: str) -> IdOf:
+@attrs.frozen
+class IdReader:
     """`id_of` for items keyed by `key`: an int or str id, None for an item without one.
 
     >>> read = id_reader("serviceId")
-    >>> read({"serviceId": 7}), read({"name": "x"}), read({"serviceId": 1.5})
-    (7, None, None)
+    >>> read({"serviceId": 7}), read({"name": "x"}), read({"serviceId": 1.5}), read({"serviceId": True})
+    (7, None, None, None)
+    >>> read.of_page([{"serviceId": 7}, {"serviceId": "B"}, {"serviceId": None}])
+    [7, 'B', None]
     """
 
-    def id_of(raw: dict[str, Any]) -> Hashable:
-        value = raw.get(key) if isinstance(raw, dict) else None
+    key: str
+
+    def __call__(self, raw: dict[str, Any]) -> Hashable | None:
+        value = raw.get(self.key) if isinstance(raw, dict) else None
         return value if isinstance(value, int | str) and not isinstance(value, bool) else None
 
-    return id_of
+    def of_page(self, raws: Sequence[dict[str, Any]]) -> list[Hashable | None]:
+        """`self(raw)` for each item, in one pass when every item has an int or str id."""
+        try:
+            ids: list[Hashable | None] = list(map(itemgetter(self.key), raws))
+        except (KeyError, TypeError):  # an item without the key, or not a JSON object
+            return [self(raw) for raw in raws]
+        if set(map(type, ids)) <= _ID_TYPES:  # exact types: no bool, no float
+            return ids
+        return [self(raw) for raw in raws]
+
+
+def id_reader(key: str) -> IdReader:
+    """The `id_of` of a list whose items are keyed by `key` (see `IdReader`)."""
+    return IdReader(key)

@@ -8,6 +8,7 @@ frozen), and check that a class with one is decoded through its `__init__` inste
 
 from __future__ import annotations
 
+import gc
 import inspect
 import linecache
 import traceback
@@ -199,3 +200,50 @@ def test_a_list_of_flat_models_is_built_inside_the_loop() -> None:
     source = "".join(linecache.getlines(compiled_filename(Track)))
     assert "    x = new(item0)" in source
     assert "item_hook" not in source  # no call per item
+
+
+def test_a_list_of_models_is_one_compiled_loop() -> None:
+    source = "".join(linecache.getlines(compiled_filename(list[Agent])))
+    assert compiled_filename(list[Agent]).startswith("<livevox structure list[Agent] #")
+    assert "    for o in data:\n        if o.__class__ is not dict:\n" in source
+    assert "        append(inst)\n" in source  # each Agent built in the loop, no call per item
+    assert not compiled_filename(list[Checked]).startswith("<livevox structure ")  # through __init__
+    assert structure([{"count": 2}], list[Checked]) == [Checked(2)]
+    with pytest.raises(DecodeError) as caught:
+        structure([{"id": 1}, {"id": "2"}, 3], list[Agent])
+    assert caught.value.problems == (
+        "$[1].id: expected int, got str",
+        "$[2]: expected a JSON object, got int",
+    )
+
+
+collecting_seen: list[bool] = []
+
+
+@attrs.define
+class Recorder:
+    """Decoded through `__init__`: its post-init sees whether the collector runs."""
+
+    n: int
+
+    def __attrs_post_init__(self) -> None:
+        collecting_seen.append(gc.isenabled())
+
+
+def test_the_collector_is_paused_while_models_are_built_and_resumed_as_it_was() -> None:
+    collecting_seen.clear()
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert [r.n for r in structure([{"n": 1}, {"n": 2}], list[Recorder])] == [1, 2]
+        assert collecting_seen == [False, False]
+        assert gc.isenabled()
+        with pytest.raises(DecodeError):
+            structure([{"n": 1}, {"n": "2"}], list[Recorder])
+        assert gc.isenabled()  # resumed after a failure too
+        gc.disable()
+        structure([{"n": 3}], list[Recorder])
+        assert not gc.isenabled()  # paused by someone else: left paused
+        assert collecting_seen[-1] is False
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -62,7 +62,7 @@ from .._generated.operations import OPERATIONS
 from .._json import dumps_sorted
 from .._logging import log
 from .._operation import Operation
-from .._pagination import ListReport, Page, id_reader
+from .._pagination import ListReport, Page
 from ._checkpoint import Checkpoint, CheckpointState, ExportSettings, FamilyState
 from ._export_dir import (
     MANIFEST,
@@ -274,7 +274,8 @@ class _Exporter:
         done = written
         with open_append(items_file) as f:
             async for page in pages:
-                f.write(b"".join(self._item_line(plan, page, item) for item in page.raw))
+                self._check_ids(plan, page, paginator.report)
+                f.write(b"".join(dumps_sorted(item) + b"\n" for item in page.raw))
                 f.flush()
                 ck.requests += 1
                 done += len(page.raw)
@@ -283,19 +284,17 @@ class _Exporter:
         return paginator.report
 
     @staticmethod
-    def _checked_id(plan: FamilyPlan, page: Page[Any], item: Any) -> Any:
-        """The item's id; ExportError for an item without a usable one (it cannot be keyed)."""
-        item_id = id_reader(plan.id_key)(item) if isinstance(item, dict) else None
-        if item_id is None:
+    def _check_ids(plan: FamilyPlan, page: Page[Any], report: ListReport) -> None:
+        """ExportError once the paginator met an item without a usable id (it cannot be keyed).
+
+        The paginator reads and checks every id of a page (`ListReport.unidentified`); the
+        first page holding such an item stops the export before it is written.
+        """
+        if report.unidentified:
             raise ExportError(
                 f"{plan.name}: a list item near offset {page.offset} has no usable {plan.id_key!r}; "
                 "the export cannot read or key it"
             )
-        return item_id
-
-    def _item_line(self, plan: FamilyPlan, page: Page[Any], item: Any) -> bytes:
-        self._checked_id(plan, page, item)
-        return dumps_sorted(item) + b"\n"
 
     def _items(self, plan: FamilyPlan, skip: int) -> Iterator[tuple[Any, dict[str, Any] | None]]:
         if plan.list_op is None:
@@ -413,9 +412,11 @@ class _Exporter:
         done = valid_lines(part)
         seen = [entry.get("id") for _, entry in read_lines(part)] if done else []
         plan = FamilyPlan(name, op, None, ())
+        paginator = self.lv.runtime.paginate(op, dict, body=criteria)
         with open_append(part) as f:
-            async for page in self.lv.runtime.paginate(op, dict, body=criteria).pages(start=done, seen=seen):
-                records = ({"id": self._checked_id(plan, page, e), op.id: e} for e in page.raw)
+            async for page in paginator.pages(start=done, seen=seen):
+                self._check_ids(plan, page, paginator.report)
+                records = ({"id": e[op.id_key], op.id: e} for e in page.raw)
                 f.write(b"".join(dumps_sorted(record) + b"\n" for record in records))
                 f.flush()
                 ck.requests += 1

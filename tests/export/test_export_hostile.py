@@ -13,6 +13,7 @@ from export_support import read_jsonl
 from livevox_async import ExportError, LiveVox, PaginationError, RetryPolicy
 from livevox_async.tenant import ManifestListing, Progress, diff_exports, export_configuration
 from livevox_async.testing import ListQuirks, Simulator, TenantSize
+from livevox_async.testing._drift import KeyRenamed
 from livevox_async.testing.pytest_plugin import SimulatorFactory
 
 SMALL = TenantSize(call_centers=1, services=3, agents=600, agent_skills=0)
@@ -67,6 +68,18 @@ async def test_a_server_ignoring_offset_stops_the_export_with_a_typed_error(
     assert caught.value.operation == "agents.list"
     assert not (tmp_path / "out" / "agents.jsonl").exists()
     assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+async def test_a_listed_item_without_an_id_stops_the_export_naming_it(
+    livevox_sim: Simulator, tmp_path: Path
+) -> None:
+    livevox_sim.drift.add(KeyRenamed("agents.list", "agent[].id", "agentId"))
+    with pytest.raises(ExportError) as caught:
+        await _export(livevox_sim, tmp_path / "out", families=["agents"])
+    assert str(caught.value) == (
+        "agents: a list item near offset 0 has no usable 'id'; the export cannot read or key it"
+    )
+    assert (tmp_path / "out" / ".checkpoint" / "agents.items.jsonl").read_bytes() == b""
 
 
 async def test_objects_that_vanish_are_recorded_and_resume_goes_over_them(

@@ -6,11 +6,15 @@ paginator yielded, what it reported and how many pages the server was asked for.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from runtime_support import ops_in_log
 
-from livevox_async import LiveVox, PaginationError
+from livevox_async import OPERATIONS, ListReport, LiveVox, Page, PaginationError, Paginator
+from livevox_async._pagination import id_reader
 from livevox_async.testing import ListQuirks, Simulator, TenantSize
+from livevox_async.testing._drift import KeyRenamed, StringForInteger
 from livevox_async.testing.pytest_plugin import SimulatorFactory
 
 
@@ -124,3 +128,68 @@ async def test_an_id_beyond_64_bits_is_refused_not_rounded(livevox_sim: Simulato
             await lv.agents.list().collect()
     assert caught.value.offset == 0
     assert str(2**64 + _agent_ids(livevox_sim)[0]) in str(caught.value)
+
+
+async def test_items_without_an_id_are_kept_and_counted(livevox_sim: Simulator) -> None:
+    livevox_sim.drift.add(KeyRenamed("agents.list", "agent[].id", "agentId"))
+    async with LiveVox(livevox_sim.credentials(), base_url=livevox_sim.base_url) as lv:
+        listing = lv.runtime.paginate(OPERATIONS["agents.list"], dict, page_size=100)
+        items = await listing.collect()
+    assert [item["agentId"] for item in items] == _agent_ids(livevox_sim)
+    assert listing.report == ListReport(delivered=250, pages=3, unidentified=250)
+
+
+async def test_string_ids_are_checked_for_repeats_like_numbers(livevox_sim: Simulator) -> None:
+    livevox_sim.drift.add(StringForInteger("agents.list", "agent[].id"))
+    livevox_sim.list_quirks = ListQuirks(overlap=3)
+    async with LiveVox(livevox_sim.credentials(), base_url=livevox_sim.base_url) as lv:
+        listing = lv.runtime.paginate(OPERATIONS["agents.list"], dict, page_size=100)
+        items = await listing.collect()
+    assert [item["id"] for item in items] == [str(i) for i in _agent_ids(livevox_sim)]
+    assert listing.report.repeated == 3
+    assert listing.report.unidentified == 0
+
+
+def _stub(pages: dict[int, list[Any]]) -> Paginator[Any]:
+    """A paginator over `pages` (offset: wire items), each the last unless another follows."""
+
+    async def fetch(offset: int, count: int) -> Page[Any]:
+        raw = pages.get(offset, [])
+        more = any(o > offset for o in pages)
+        return Page(offset, raw, raw, f"?offset={offset + len(raw)}" if more else None)
+
+    return Paginator(fetch, fetch_total=None, page_size=4, id_of=id_reader("id"), what="stub.list")
+
+
+async def test_a_page_of_mixed_ids_is_checked_item_by_item() -> None:
+    first = [{"id": 1}, {"id": "B"}, {"name": "no id"}, {"id": True}]
+    second = [{"id": 1.5}, {"id": "B"}, {"id": 2**64 - 1}, {"id": 1}]
+    listing = _stub({0: first, 4: second})
+    items = await listing.collect()
+    assert items == [*first, {"id": 1.5}, {"id": 2**64 - 1}]
+    assert listing.report == ListReport(delivered=6, pages=3, repeated=2, unidentified=3)
+
+
+@pytest.mark.parametrize("bad", [2**64, -(2**63) - 1])
+async def test_a_page_of_mixed_ids_names_the_id_beyond_64_bits(bad: int) -> None:
+    listing = _stub({0: [{"id": 1}, {"id": "B"}, {"name": "no id"}, {"id": 2}], 4: [{"id": 3}, {"id": bad}]})
+    refused = rf"the id at offset 5 does not fit in 64 bits \({bad}\)"
+    with pytest.raises(PaginationError, match=refused) as caught:
+        await listing.collect()
+    assert caught.value.offset == 5
+
+
+def test_a_page_read_in_one_pass_reads_as_each_item_does() -> None:
+    read = id_reader("id")
+    pages: list[list[Any]] = [
+        [{"id": 1}, {"id": 2}],
+        [{"id": "a"}, {"id": 3}],
+        [{"id": 1}, {"id": None}],
+        [{"id": 1}, {"id": False}],
+        [{"id": 1}, {"id": 2.0}],
+        [{"id": 1}, {"other": 2}],
+        [{"id": 1}, [1, 2]],
+        [],
+    ]
+    for raws in pages:
+        assert read.of_page(raws) == [read(raw) for raw in raws], raws
