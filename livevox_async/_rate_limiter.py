@@ -117,6 +117,16 @@ class EventRate:
         since = self._times[0] if start is None else start
         return events / min(self.window, max(now - since, self.shortest))
 
+    def pace_since(self, total: int) -> float:
+        """Events per second among those counted since `self.total` was `total`: the gaps
+        between the first of them and the last (0.0 with fewer than two). Counted up to now
+        instead, the wait for the next event would read as part of the pace."""
+        events = min(self.total - total, len(self._times))
+        if events < 2:
+            return 0.0
+        spread = self._times[-1] - self._times[-events]
+        return (events - 1) / spread if spread > 0 else 0.0
+
 
 class ThrottleControl:
     """The adaptive part: what rate to allow, learned from throttles (CUBIC, as botocore).
@@ -238,7 +248,7 @@ class ThrottleControl:
         if now - started >= self.cut_window:
             answered = self.successes.per_second(now, start=started)
         elif self._cut_at is not None and self._cut_at >= started:
-            answered = (self.successes.total - self._answered_at_cut) / (now - self._cut_at)
+            answered = self.successes.pace_since(self._answered_at_cut)
         else:
             return current
         return min(answered, current) if answered > 0 else current
