@@ -92,12 +92,15 @@ class EventRate:
         self.window = window
         self.shortest = shortest
         self._times: collections.deque[float] = collections.deque(maxlen=100_000)
+        self.total = 0
+        """Events ever counted (the window forgets; this does not)."""
 
     def add(self, now: float) -> float | None:
         """Count an event at `now`; return when the one before it happened (None: the first)."""
         times = self._times
         last = times[-1] if times else None
         times.append(now)
+        self.total += 1
         return last
 
     def count(self, now: float) -> int:
@@ -114,6 +117,16 @@ class EventRate:
         since = self._times[0] if start is None else start
         return events / min(self.window, max(now - since, self.shortest))
 
+    def pace_since(self, total: int) -> float:
+        """Events per second among those counted since `self.total` was `total`: the gaps
+        between the first of them and the last (0.0 with fewer than two). Counted up to now
+        instead, the wait for the next event would read as part of the pace."""
+        events = min(self.total - total, len(self._times))
+        if events < 2:
+            return 0.0
+        spread = self._times[-1] - self._times[-events]
+        return (events - 1) / spread if spread > 0 else 0.0
+
 
 class ThrottleControl:
     """The adaptive part: what rate to allow, learned from throttles (CUBIC, as botocore).
@@ -127,8 +140,9 @@ class ThrottleControl:
     throttles is far above the limit and takes many cuts to come down.
 
     Early in a streak, when less than `cut_window` has passed since it began, the estimate
-    rests on little data: a cut is then one `beta` step from the current rate (the answered
-    rate only while there is no rate yet), and cuts may follow each other sooner: every
+    rests on little data: the streak's first cut is then one `beta` step from the current
+    rate (the answered rate only while there is no rate yet), a later one starts from what
+    LiveVox answered since the cut before it, and cuts may follow each other sooner: every
     `EARLY_CUT_WINDOW` (0.1 s), so a first guess far above the limit comes down within a
     fraction of a second instead of one step a second.
     """
@@ -150,6 +164,8 @@ class ThrottleControl:
         self.enabled = max_rate is not None
         self._rate_at_cut = max_rate or 0.0
         self._cut_at: float | None = None
+        self._answered_at_cut = 0
+        """`successes.total` when the rate was last cut."""
         self._k = 0.0
         self.sends = EventRate()
         self.successes = EventRate()
@@ -199,6 +215,7 @@ class ThrottleControl:
         self._rate_at_cut = base
         self._k = math.cbrt(base * (1 - self.beta) / self.scale)
         self._cut_at = now
+        self._answered_at_cut = self.successes.total
         self.enabled = True
         self.cuts += 1
         return True
@@ -216,16 +233,25 @@ class ThrottleControl:
         What LiveVox answered, once that rests on a whole `cut_window` of the streak. Earlier,
         a few answers say little: a server that stalls for 100 ms and then takes the queued
         requests at once refuses most of them, and their answered rate looks like 30/s under
-        a limit of 200. So early in a streak a cut is one `beta` step from the current rate,
-        and the answered rate is used only while there is no rate yet.
+        a limit of 200. So early in a streak the first cut is one `beta` step from the current
+        rate (the answered rate only while there is no rate yet: from a cold start, where it
+        counts the server's saved-up burst too and so reads high). After a cut in the streak,
+        the answers since it are the server's own pace: it was refusing then, so it had
+        nothing saved up, and while refusals go on it answers exactly its limit. The next
+        cut starts from that pace (at most the current rate), instead of one more `beta` step
+        from a first guess that may be twice the limit or more.
         """
         current = self.rate(now)
-        answered = self.successes.per_second(now, start=started)
-        if current is not None and (now - started < self.cut_window or answered <= 0):
+        if current is None:
+            answered = self.successes.per_second(now, start=started)
+            return answered if answered > 0 else self.sends.per_second(now) * self.beta
+        if now - started >= self.cut_window:
+            answered = self.successes.per_second(now, start=started)
+        elif self._cut_at is not None and self._cut_at >= started:
+            answered = self.successes.pace_since(self._answered_at_cut)
+        else:
             return current
-        if answered <= 0:
-            return self.sends.per_second(now) * self.beta
-        return min(answered, current) if current is not None else answered
+        return min(answered, current) if answered > 0 else current
 
 
 class TokenBucket:

@@ -384,3 +384,40 @@ async def test_try_acquire_takes_a_free_token_and_never_one_a_waiter_is_owed() -
     assert bucket.try_acquire() is True
     assert bucket.stats().granted == 3  # two, the waiter's, one given back, one taken
     assert bucket.stats().waiting == 0
+
+
+def _cold_cut(control: ThrottleControl) -> None:
+    """A cold start: 16 sent at once, LiveVox answers 2 and refuses the rest (its saved burst)."""
+    for _ in range(16):
+        control.on_send(0.0)
+    control.successes.add(0.0)
+    control.successes.add(0.0)
+    assert control.on_throttle(0.0)
+    assert control.rate(0.0) == pytest.approx(0.8 * 200)  # 2 answers within no time (0.01 s at least)
+
+
+def test_after_a_cut_early_in_a_streak_the_next_rests_on_the_pace_answered_since() -> None:
+    # The first guess is 4x the limit. Sending on at 200/s, LiveVox answers 50/s (one
+    # send in four) and refuses the rest; the next cut, 0.1 s later, starts from those
+    # 50/s instead of one 0.8 step from 160 (to 130, and five more cuts to get below 50).
+    control = ThrottleControl(None)
+    _cold_cut(control)
+    for step in range(1, 21):
+        now = step * 0.005
+        control.on_send(now)
+        if step % 4 == 2:
+            control.successes.add(now)
+        elif control.on_throttle(now):
+            assert now == 0.1
+    assert control.cuts == 2
+    assert control.rate(0.1) == pytest.approx(0.8 * 50)  # the 5 answered since the cut came 0.02 s apart
+
+
+def test_with_nothing_answered_since_the_early_cut_the_next_is_one_step_down() -> None:
+    # A server that stopped answering tells no pace: the cut is one 0.8 step from the rate.
+    control = ThrottleControl(None)
+    _cold_cut(control)
+    before = control.rate(0.1)
+    assert before is not None
+    assert control.on_throttle(0.1)
+    assert control.rate(0.1) == pytest.approx(0.8 * before)
