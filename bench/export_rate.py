@@ -10,10 +10,11 @@ simulator limiting the access token to R req/s with a bucket of `SIM_BURST`, in
   per family, from the manifest's counts; `ceil(n/1000)` pages, at least one, for a
   family without `/info`; +1 login) — retries after a throttle are counted apart —
   and wall time vs requests / R.
-- 3d-3f: the strictest setting, client `burst=1` (no request ever closer than 1/R to the
+- 3d-3f: the strictest setting, client `burst=1` (no request closer than 1/R - 1 ms to the
   last), at R = 200 and, on a smaller tenant, R = 50. Its baseline, in the same round, is a
   bare asyncio pacer (`bench._pacer`, no HTTP) at the same R and burst: a bucket of one
-  token loses the time a late timer wakes up, whoever wrote it.
+  token loses the time a late timer wakes up, unless (as the SDK's does, up to 1 ms) it
+  dates the grant when its token fell due.
 """
 
 from __future__ import annotations
