@@ -2,6 +2,13 @@
 
 - A bucket holds up to `burst` tokens and refills at `rate` tokens per second; each
   request attempt takes one.
+- A late timer costs no pace: while a waiter is queued, its token keeps accruing up to
+  `TIMER_SLACK` (1 ms) past a full bucket, so the grant a timer hands over late (asyncio's
+  timers run late by up to about a millisecond: epoll waits in whole milliseconds) is
+  dated when its token fell due, and the next one follows it sooner. The bucket is never
+  more than that ahead of an exact one: over any T seconds it grants at most
+  `burst + rate x (T + TIMER_SLACK)` tokens (at `burst=1`, no two grants closer than
+  `1/rate - TIMER_SLACK`).
 - Waiters are served strictly first-come, first-served: a newcomer never takes a
   token while others wait (no barging), and only the head waiter has a timer.
 - Cancellation-safe: a waiter cancelled before its grant leaves the queue; one
@@ -35,6 +42,8 @@ from ._exceptions import ConfigurationError
 
 EPSILON = 1e-9
 """Token arithmetic is in floats: a token counts as whole within this much."""
+TIMER_SLACK = 1e-3
+"""Seconds a queued waiter's token accrues past a full bucket (a timer's lateness, made up)."""
 EARLY_CUT_WINDOW = 0.1
 JITTER_SHARE = 0.05
 """At a configured rate, throttles under this share of the sends of the last window are jitter."""
@@ -282,7 +291,10 @@ class TokenBucket:
     def _refill(self, now: float) -> float | None:
         rate = self.control.rate(now)
         if self._last is not None and rate is not None:
-            self._tokens = min(self.burst, self._tokens + (now - self._last) * rate)
+            # A queued waiter is owed its token from when it fell due: the time its timer
+            # runs late is not lost to the cap (up to TIMER_SLACK; see the module docstring).
+            cap = self.burst + rate * TIMER_SLACK if self._waiters else self.burst
+            self._tokens = min(cap, self._tokens + (now - self._last) * rate)
         self._last = now
         return rate
 

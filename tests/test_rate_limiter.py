@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable
 
 import pytest
 
-from livevox_async._rate_limiter import ThrottleControl, TokenBucket
+from livevox_async._rate_limiter import TIMER_SLACK, ThrottleControl, TokenBucket
 from livevox_async.testing import ManualClock
+from livevox_async.testing._manual_clock import ManualHandle
 
 
 def start(bucket: TokenBucket, order: list[str], name: str) -> asyncio.Task[float]:
@@ -52,6 +54,69 @@ async def test_rate_is_exact_over_many_intervals() -> None:
     assert order == [str(i) for i in range(101)]
     await asyncio.gather(*tasks)
     assert bucket.stats().granted == 101
+
+
+class LateClock(ManualClock):
+    """A manual clock whose timers run `late` seconds after they were due, as asyncio's do."""
+
+    def __init__(self, late: float) -> None:
+        super().__init__()
+        self.late = late
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> ManualHandle:
+        return super().call_later(delay + self.late, callback)
+
+
+async def grant_times(clock: ManualClock, bucket: TokenBucket, waiters: int, seconds: float) -> list[float]:
+    """When each of `waiters` queued at once was granted, over `seconds` of the clock."""
+    times: list[float] = []
+
+    async def wait() -> None:
+        await bucket.acquire()
+        times.append(clock.now())
+
+    tasks = [asyncio.ensure_future(wait()) for _ in range(waiters)]
+    await clock.settle()
+    await clock.advance(seconds)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return times
+
+
+async def test_timers_running_late_do_not_slow_the_pace_at_burst_one() -> None:
+    # Every timer runs 0.6 ms late: each grant is that late, but the next one follows it
+    # sooner, so the grants stay on the exact 10 ms grid instead of drifting to 10.6 ms.
+    clock = LateClock(late=0.0006)
+    bucket = TokenBucket(rate=100, burst=1, clock=clock)
+    times = await grant_times(clock, bucket, waiters=30, seconds=0.2)
+    assert times == pytest.approx([0.0] + [i * 0.01 + 0.0006 for i in range(1, 20)])
+    assert bucket.stats().granted == 20
+
+
+async def test_lateness_beyond_the_slack_is_not_made_up() -> None:
+    # Timers 3 ms late: only TIMER_SLACK (1 ms) of each is made up, so grants are 12 ms
+    # apart; no two are ever closer than 1/rate - TIMER_SLACK, at any lateness.
+    clock = LateClock(late=0.003)
+    bucket = TokenBucket(rate=100, burst=1, clock=clock)
+    times = await grant_times(clock, bucket, waiters=10, seconds=0.05)
+    assert times == pytest.approx([0.0, 0.013, 0.025, 0.037, 0.049])
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.01 - TIMER_SLACK
+
+
+async def test_the_slack_is_not_saved_up_while_nobody_waits() -> None:
+    clock = ManualClock()
+    bucket = TokenBucket(rate=100, burst=1, clock=clock)
+    order: list[str] = []
+    await clock.advance(1.0)  # idle: the bucket fills to burst, no further
+    start(bucket, order, "a")
+    start(bucket, order, "b")
+    await clock.settle()
+    assert order == ["a"]
+    await clock.advance(0.01 - 1e-6)
+    assert order == ["a"]
+    await clock.advance(1e-6)
+    assert order == ["a", "b"]
 
 
 async def test_newcomer_never_barges_ahead_of_waiters() -> None:
